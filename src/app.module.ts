@@ -1,0 +1,50 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { AuthenticationGuard } from './auth/authentication.guard.js';
+import { RolesGuard } from './auth/roles.guard.js';
+import { RequestInterceptor } from './common/context/request.interceptor.js';
+import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
+import { strictValidationPipe } from './common/validation/validation.pipe.js';
+import { ComplianceModule } from './compliance/compliance.module.js';
+import { ConsentModule } from './consent/consent.module.js';
+import { ContactsModule } from './contacts/contacts.module.js';
+import { configModule } from './config/configuration.js';
+import { CryptoModule } from './crypto/crypto.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { InteractionsModule } from './interactions/interactions.module.js';
+import { OrganisationsModule } from './organisations/organisations.module.js';
+import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
+
+@Module({
+  imports: [
+    configModule,
+    DatabaseModule,
+    CryptoModule,
+    AuditModule,
+    IdempotencyModule,
+    ApiKeysModule,
+    UsersModule,
+    AuthModule,
+    HealthModule,
+    OrganisationsModule,
+    ContactsModule,
+    InteractionsModule,
+    ConsentModule,
+    WebhooksModule,
+    ComplianceModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useFactory: strictValidationPipe },
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+    { provide: APP_INTERCEPTOR, useClass: RequestInterceptor },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
+import { CryptoService } from '../crypto/crypto.service.js';
+import { TransactionService } from '../database/transaction.service.js';
+import { AuditRow } from './audit.service.js';
+import { AuditEventResponseDto, ListAuditEventsQueryDto } from './dto/audit-event.dto.js';
+
+@Injectable()
+export class AuditQueryService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly crypto: CryptoService,
+  ) {}
+
+  async list(q: ListAuditEventsQueryDto): Promise<Page<AuditEventResponseDto>> {
+    const limit = pageSize(q);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, v: unknown) => {
+      params.push(v);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (q.entityType) add('entity_type = ?', q.entityType);
+    if (q.entityId) add('entity_id = ?', q.entityId);
+    if (q.actorId) add('actor_id = ?', q.actorId);
+    if (q.contactId) add('contact_id = ?', q.contactId);
+    if (q.from) add('occurred_at >= ?', new Date(q.from));
+    if (q.to) add('occurred_at < ?', new Date(q.to));
+    const after = decodeCursor<[string]>(q.cursor, 1);
+    if (after) add('seq < ?', after[0]);
+    params.push(limit + 1);
+    const rows: AuditRow[] = await this.tx.manager.query(
+      `SELECT * FROM audit_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT $${params.length}`,
+      params,
+    );
+    const items = await Promise.all(rows.slice(0, limit).map((r) => this.toResponse(r)));
+    const page = toPage(rows, limit, (r) => r, (r) => [String(r.seq)]);
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  private async open(row: AuditRow, value: unknown): Promise<{ value: unknown; erased: boolean }> {
+    if (value && typeof value === 'object' && 'sealed' in value && row.contact_id) {
+      const opened = await this.crypto.openForContact(row.contact_id, (value as { sealed: string }).sealed);
+      return opened === undefined ? { value: null, erased: true } : { value: opened, erased: false };
+    }
+    return { value: value ?? null, erased: false };
+  }
+
+  private async toResponse(row: AuditRow): Promise<AuditEventResponseDto> {
+    const before = await this.open(row, row.before);
+    const after = await this.open(row, row.after);
+    return {
+      id: row.id,
+      seq: Number(row.seq),
+      occurredAt: row.occurred_at,
+      actorType: row.actor_type,
+      actorId: row.actor_id,
+      action: row.action,
+      entityType: row.entity_type,
+      entityId: row.entity_id,
+      contactId: row.contact_id,
+      requestId: row.request_id,
+      before: before.value,
+      after: after.value,
+      erased: before.erased || after.erased,
+      prevHash: row.prev_hash,
+      hash: row.hash,
+    };
+  }
+}

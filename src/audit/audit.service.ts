@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { actorIdOf } from '../auth/role.js';
+import { canonicalJson } from '../common/canonical-json.js';
+import { currentContext } from '../common/context/request-context.js';
+import { CryptoService } from '../crypto/crypto.service.js';
+import { TransactionService } from '../database/transaction.service.js';
+
+export interface AuditInput {
+  /** What happened, e.g. `create`, `update`, `archive`, `revoke`, `withdraw`, `disclose`. */
+  action: string;
+  /** snake_case entity name, e.g. `contact`, `api_key`, `consent`. */
+  entityType: string;
+  entityId?: string | null;
+  /** The contact whose personal data `before`/`after` hold: they are then sealed under that contact's key. */
+  contactId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface AuditRow {
+  id: string;
+  seq: string;
+  occurred_at: Date;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  contact_id: string | null;
+  request_id: string | null;
+  before: unknown;
+  after: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Keys never written into the audit trail, at any depth. */
+const SECRET_KEYS = /^(key|keyHash|secret|password|token|confirmationToken|tokenHash|webhookSecret|privateKey|wrappedKey)$/i;
+
+export function stripSecrets(value: unknown): unknown {
+  if (value === null || value === undefined || typeof value !== 'object') return value ?? null;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(stripSecrets);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    out[k] = SECRET_KEYS.test(k) ? '[redacted]' : stripSecrets(v);
+  }
+  return out;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+/** One advisory lock serialises appends, so the chain stays linear under concurrent writers. */
+const AUDIT_CHAIN_LOCK = 7_214_001;
+
+/** The hash covers exactly what is stored (sealed values included), so erasure never breaks the chain. */
+export function auditHash(row: Omit<AuditRow, 'id' | 'hash'> & { id: string }): string {
+  const content = canonicalJson({
+    id: row.id,
+    seq: String(row.seq),
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    contactId: row.contact_id,
+    requestId: row.request_id,
+    before: row.before ?? null,
+    after: row.after ?? null,
+  });
+  return createHash('sha256').update(row.prev_hash).update('\n').update(content).digest('hex');
+}
+
+/**
+ * Writes audit events in the caller's transaction (explicit, not a hidden subscriber).
+ * Call it as the last write of a change: the chain lock is held until the transaction commits.
+ */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly crypto: CryptoService,
+  ) {}
+
+  record(input: AuditInput): Promise<void> {
+    return this.tx.run((m) => this.append(m, [input]));
+  }
+
+  recordMany(inputs: AuditInput[]): Promise<void> {
+    if (inputs.length === 0) return Promise.resolve();
+    return this.tx.run((m) => this.append(m, inputs));
+  }
+
+  private async append(manager: EntityManager, inputs: AuditInput[]): Promise<void> {
+    const ctx = currentContext();
+    const principal = ctx.principal;
+    const actorType = principal ? principal.kind : 'system';
+    const actorId = principal ? actorIdOf(principal) : null;
+    // Seal first (may create contact keys), then take the lock for as short as possible.
+    const prepared = await Promise.all(
+      inputs.map(async (i) => {
+        let before = i.before === undefined ? null : stripSecrets(i.before);
+        let after = i.after === undefined ? null : stripSecrets(i.after);
+        if (i.contactId) {
+          if (before !== null) before = { sealed: await this.crypto.sealForContact(i.contactId, before, manager) };
+          if (after !== null) after = { sealed: await this.crypto.sealForContact(i.contactId, after, manager) };
+        }
+        return { ...i, before, after };
+      }),
+    );
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+    const last: { seq: string; hash: string }[] = await manager.query(
+      'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+    );
+    let seq = last.length ? BigInt(last[0].seq) : 0n;
+    let prevHash = last.length ? last[0].hash : GENESIS_HASH;
+    const occurredAt = new Date();
+    const values: unknown[] = [];
+    const tuples: string[] = [];
+    for (const p of prepared) {
+      seq += 1n;
+      const row = {
+        id: randomUUID(),
+        seq: seq.toString(),
+        occurred_at: occurredAt,
+        actor_type: actorType,
+        actor_id: actorId,
+        action: p.action,
+        entity_type: p.entityType,
+        entity_id: p.entityId ?? null,
+        contact_id: p.contactId ?? null,
+        request_id: ctx.requestId ?? null,
+        before: p.before,
+        after: p.after,
+        prev_hash: prevHash,
+      };
+      const hash = auditHash(row);
+      const b = values.length;
+      tuples.push(`(${Array.from({ length: 14 }, (_, k) => `$${b + k + 1}`).join(',')})`);
+      values.push(
+        row.id, row.seq, row.occurred_at, row.actor_type, row.actor_id, row.action, row.entity_type,
+        row.entity_id, row.contact_id, row.request_id,
+        row.before === null ? null : JSON.stringify(row.before),
+        row.after === null ? null : JSON.stringify(row.after),
+        row.prev_hash, hash,
+      );
+      prevHash = hash;
+    }
+    await manager.query(
+      `INSERT INTO audit_events (id, seq, occurred_at, actor_type, actor_id, action, entity_type, entity_id,
+         contact_id, request_id, before, after, prev_hash, hash) VALUES ${tuples.join(',')}`,
+      values,
+    );
+  }
+
+  /** Walks the chain in order; the first row whose link or content does not match is reported. */
+  async verify(): Promise<{ valid: boolean; checked: number; firstBrokenId?: string }> {
+    const manager = this.tx.dataSource.manager;
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1n;
+    let checked = 0;
+    let after = 0n;
+    for (;;) {
+      const rows: AuditRow[] = await manager.query(
+        `SELECT id, seq, occurred_at, actor_type, actor_id, action, entity_type, entity_id, contact_id,
+                request_id, before, after, prev_hash, hash
+         FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT 5000`,
+        [after.toString()],
+      );
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const ok = BigInt(row.seq) === expectedSeq && row.prev_hash === prevHash && auditHash(row) === row.hash;
+        if (!ok) return { valid: false, checked, firstBrokenId: row.id };
+        checked += 1;
+        prevHash = row.hash;
+        expectedSeq += 1n;
+      }
+      after = BigInt(rows[rows.length - 1].seq);
+    }
+    return { valid: true, checked };
+  }
+}

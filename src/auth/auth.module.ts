@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { UsersModule } from '../users/users.module.js';
+import { ApiKeyStrategy } from './api-key.strategy.js';
+import { OidcStrategy } from './oidc.strategy.js';
+
+@Module({
+  imports: [PassportModule.register({ session: false }), UsersModule],
+  providers: [ApiKeyStrategy, OidcStrategy],
+})
+export class AuthModule {}

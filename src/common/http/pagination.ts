@@ -1,0 +1,69 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ValidationFailedError } from '../errors/domain.error.js';
+
+export class PageQueryDto {
+  /** Page size, 1–200. */
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const pageSize = (q: { limit?: number }) => q.limit ?? DEFAULT_PAGE_SIZE;
+
+/** Cursors are opaque to clients: base64url JSON of the last row's sort key. */
+export function encodeCursor(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor<T extends unknown[] = unknown[]>(cursor: string | undefined, arity: number): T | undefined {
+  if (!cursor) return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === arity) return v as T;
+  } catch {
+    /* fall through */
+  }
+  throw new ValidationFailedError('cursor is not a cursor this API issued', [{ field: 'cursor', message: 'invalid cursor' }]);
+}
+
+/**
+ * Builds a page from `limit + 1` fetched rows: the extra row only tells that another page exists.
+ */
+export function toPage<R, T>(rows: R[], limit: number, map: (r: R) => T, key: (r: R) => unknown[]): Page<T> {
+  const hasMore = rows.length > limit;
+  const slice = hasMore ? rows.slice(0, limit) : rows;
+  return {
+    items: slice.map(map),
+    nextCursor: hasMore ? encodeCursor(key(slice[slice.length - 1])) : null,
+  };
+}
+
+/** Swagger helper: a page class for a given item DTO. */
+export function PageOf<T>(item: new () => T) {
+  class PageDto {
+    @ApiProperty({ type: [item] })
+    items: T[];
+    @ApiProperty({ type: String, nullable: true })
+    nextCursor: string | null;
+  }
+  Object.defineProperty(PageDto, 'name', { value: `${item.name.replace(/Dto$/, '')}PageDto` });
+  return PageDto;
+}

@@ -1,0 +1,38 @@
+import { registerAs } from '@nestjs/config';
+import * as path from 'node:path';
+
+export const appConfig = registerAs('app', () => ({
+  port: Number(process.env.PORT ?? 3000),
+  host: process.env.HOST ?? '0.0.0.0',
+  logLevel: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+  dataDir: path.resolve(process.env.DATA_DIR ?? '.data'),
+  rateLimitPerMinute: process.env.RATE_LIMIT_PER_MINUTE === undefined ? 1200 : Number(process.env.RATE_LIMIT_PER_MINUTE),
+  webhookAllowPrivate: process.env.WEBHOOK_ALLOW_PRIVATE === 'true',
+  followUpDays: Number(process.env.FOLLOW_UP_DAYS ?? 3),
+  dormantDays: Number(process.env.DORMANT_DAYS ?? 180),
+  workersEnabled: process.env.WORKERS_ENABLED !== 'false',
+}));
+
+export const authConfig = registerAs('auth', () => ({
+  adminApiKey: process.env.ADMIN_API_KEY || undefined,
+  oidcIssuer: process.env.OIDC_ISSUER || undefined,
+  oidcAudience: process.env.OIDC_AUDIENCE || undefined,
+  oidcJwksUri: process.env.OIDC_JWKS_URI || undefined,
+  oidcRolesClaim: process.env.OIDC_ROLES_CLAIM || 'roles',
+}));
+
+export const cryptoConfig = registerAs('crypto', () => ({
+  masterKey: process.env.MASTER_KEY || undefined,
+  signingKeySecret: process.env.SIGNING_KEY_SECRET || undefined,
+}));
+
+export type AppConfig = ReturnType<typeof appConfig>;
+export type AuthConfig = ReturnType<typeof authConfig>;
+export type CryptoConfig = ReturnType<typeof cryptoConfig>;
+
+export const databaseConfig = registerAs('database', () => ({
+  url: process.env.DATABASE_URL ?? '',
+  migrationsRun: process.env.MIGRATIONS_RUN !== 'false',
+  poolSize: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+}));
+export type DatabaseConfig = ReturnType<typeof databaseConfig>;

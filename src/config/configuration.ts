@@ -1,0 +1,14 @@
+import { ConfigModule } from '@nestjs/config';
+import { appConfig, authConfig, cryptoConfig, databaseConfig } from './app.config.js';
+import { validateEnv } from './env.validation.js';
+
+export const configModule = ConfigModule.forRoot({
+  isGlobal: true,
+  cache: true,
+  ignoreEnvFile: true,
+  load: [appConfig, authConfig, cryptoConfig, databaseConfig],
+  validate: (env) => {
+    validateEnv(env);
+    return env;
+  },
+});

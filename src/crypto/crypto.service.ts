@@ -1,0 +1,125 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EntityManager } from 'typeorm';
+import { appConfig, cryptoConfig } from '../config/app.config.js';
+import { TransactionService } from '../database/transaction.service.js';
+
+const SEALED_PREFIX = 'v1.';
+
+/**
+ * Envelope encryption with AES-256-GCM (node:crypto).
+ * - The master key (MASTER_KEY, or a key generated once into DATA_DIR) wraps everything else.
+ * - Each contact has its own data key, wrapped by the master key, in `contact_keys`. Personal values
+ *   kept where nothing may be deleted (the audit trail) are sealed under it; erasure destroys the key
+ *   (crypto-shredding), so those values are unreadable for good while the rows stay intact.
+ */
+@Injectable()
+export class CryptoService implements OnModuleInit {
+  private readonly logger = new Logger(CryptoService.name);
+  private masterKey!: Buffer;
+  /** Unwrapped data keys; null marks a destroyed key. Small and bounded. */
+  private readonly keyCache = new Map<string, Buffer | null>();
+
+  constructor(
+    @Inject(cryptoConfig.KEY) private readonly config: ConfigType<typeof cryptoConfig>,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    private readonly tx: TransactionService,
+  ) {}
+
+  onModuleInit(): void {
+    this.masterKey = this.loadMasterKey();
+  }
+
+  private loadMasterKey(): Buffer {
+    if (this.config.masterKey) {
+      const key = Buffer.from(this.config.masterKey, 'base64');
+      if (key.length !== 32) throw new Error('MASTER_KEY must decode to exactly 32 bytes');
+      return key;
+    }
+    const file = path.join(this.app.dataDir, 'master.key');
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(this.app.dataDir, { recursive: true, mode: 0o711 });
+      fs.writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+      this.logger.warn(`No MASTER_KEY set: generated one in ${file}. Back it up; without it sealed data cannot be read.`);
+    }
+    const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+    if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key`);
+    return key;
+  }
+
+  encrypt(plain: Buffer, key: Buffer): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return `${SEALED_PREFIX}${iv.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}.${ct.toString('base64url')}`;
+  }
+
+  decrypt(sealed: string, key: Buffer): Buffer {
+    if (!sealed.startsWith(SEALED_PREFIX)) throw new Error('not a sealed value');
+    const [iv, tag, ct] = sealed.slice(SEALED_PREFIX.length).split('.');
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]);
+  }
+
+  /** Seals a secret under the master key (webhook secrets, signing keys). */
+  seal(plain: string): string {
+    return this.encrypt(Buffer.from(plain, 'utf8'), this.masterKey);
+  }
+
+  unseal(sealed: string): string {
+    return this.decrypt(sealed, this.masterKey).toString('utf8');
+  }
+
+  /** The contact's data key, created on first use inside the current transaction. */
+  private async dataKey(manager: EntityManager, contactId: string, create: boolean): Promise<Buffer | null> {
+    const cached = this.keyCache.get(contactId);
+    if (cached !== undefined) return cached;
+    let rows: { wrapped_key: Buffer | null }[] = await manager.query(
+      'SELECT wrapped_key FROM contact_keys WHERE contact_id = $1',
+      [contactId],
+    );
+    if (rows.length === 0) {
+      if (!create) return null;
+      const wrapped = Buffer.from(this.encrypt(randomBytes(32), this.masterKey), 'utf8');
+      await manager.query('INSERT INTO contact_keys (contact_id, wrapped_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+        contactId,
+        wrapped,
+      ]);
+      rows = await manager.query('SELECT wrapped_key FROM contact_keys WHERE contact_id = $1', [contactId]);
+    }
+    const wrapped = rows[0]?.wrapped_key;
+    const key = wrapped ? this.decrypt(wrapped.toString('utf8'), this.masterKey) : null;
+    if (this.keyCache.size > 10_000) this.keyCache.clear();
+    // A key created in a transaction that may still roll back is not cached until it is read again.
+    if (!create || key === null) this.keyCache.set(contactId, key);
+    return key;
+  }
+
+  /** Seals a JSON value under the contact's data key. */
+  async sealForContact(contactId: string, value: unknown, manager = this.tx.manager): Promise<string> {
+    const key = await this.dataKey(manager, contactId, true);
+    if (!key) throw new Error('contact data key was destroyed');
+    return this.encrypt(Buffer.from(JSON.stringify(value), 'utf8'), key);
+  }
+
+  /** Opens a value sealed for a contact; `undefined` once the contact was erased (key destroyed). */
+  async openForContact(contactId: string, sealed: string, manager = this.tx.manager): Promise<unknown> {
+    const key = await this.dataKey(manager, contactId, false);
+    if (!key) return undefined;
+    return JSON.parse(this.decrypt(sealed, key).toString('utf8'));
+  }
+
+  /** Crypto-shredding: the contact's sealed values become unreadable for good. */
+  async destroyContactKey(contactId: string, manager = this.tx.manager): Promise<void> {
+    await manager.query(
+      `INSERT INTO contact_keys (contact_id, wrapped_key, destroyed_at) VALUES ($1, NULL, now())
+       ON CONFLICT (contact_id) DO UPDATE SET wrapped_key = NULL, destroyed_at = COALESCE(contact_keys.destroyed_at, now())`,
+      [contactId],
+    );
+    this.keyCache.set(contactId, null);
+  }
+}

@@ -1,0 +1,28 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The one set of DataSource options, shared by the Nest app and the TypeORM CLI.
+ * `synchronize` is off everywhere: the schema comes only from migrations/.
+ */
+export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    entities: [path.join(root, 'src', '**', '*.entity.{ts,js}')],
+    migrations: [path.join(root, 'migrations', '*.{ts,js}')],
+    migrationsTableName: 'typeorm_migrations',
+    migrationsTransactionMode: 'each',
+    extra: { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
+    ...extra,
+  } as DataSourceOptions;
+}
+
+/** Used by `npm run migration:*` (the TypeORM CLI). Needs DATABASE_URL. */
+export default new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'postgres://localhost/rapport'));

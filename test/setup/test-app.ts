@@ -1,0 +1,111 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import pg from 'pg';
+import request from 'supertest';
+
+export const API = '/api/v1';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** Raw supertest on the app's server. */
+  request: () => ReturnType<typeof request>;
+  /** Calls under /api/v1 with an API key (admin by default). */
+  api: (key?: string) => ApiClient;
+  adminKey: string;
+  databaseUrl: string;
+  /** Direct SQL on this test file's database (for fixtures and tamper tests). */
+  sql: <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
+  /** Creates an API key with the admin key and returns its secret. */
+  createKey: (role: 'admin' | 'staff' | 'compliance' | 'integration', extra?: Record<string, unknown>) => Promise<string>;
+  close: () => Promise<void>;
+}
+
+export interface ApiClient {
+  get: (p: string) => request.Test;
+  post: (p: string, body?: unknown) => request.Test;
+  patch: (p: string, body?: unknown) => request.Test;
+  put: (p: string, body?: unknown) => request.Test;
+  delete: (p: string) => request.Test;
+}
+
+/**
+ * Boots the real AppModule with the production setup (configureApp) against a fresh database of its
+ * own, migrated by the app on start. Call once per test file (configuration is read on import).
+ */
+export async function createTestApp(options: { env?: Record<string, string> } = {}): Promise<TestApp> {
+  const adminUrl = process.env.RAPPORT_TEST_ADMIN_URL;
+  if (!adminUrl) throw new Error('RAPPORT_TEST_ADMIN_URL is not set: run the e2e tests through jest (global-setup)');
+  const dbName = `rapport_t_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  const databaseUrl = url.toString();
+  const adminKey = `rapk_test_admin_${randomBytes(16).toString('hex')}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-app-'));
+
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    MIGRATIONS_RUN: 'true',
+    DATABASE_POOL_SIZE: '5',
+    MASTER_KEY: randomBytes(32).toString('base64'),
+    ADMIN_API_KEY: adminKey,
+    RATE_LIMIT_PER_MINUTE: '0',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    DATA_DIR: dataDir,
+    ...options.env,
+  });
+
+  const { AppModule } = await import('../../src/app.module.js');
+  const { createAdapter, configureApp } = await import('../../src/app.setup.js');
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter('silent'), { logger: false });
+  await configureApp(app);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const server = app.getHttpServer();
+  const api = (key = adminKey): ApiClient => {
+    const withKey = (t: request.Test) => t.set('X-API-Key', key);
+    const r = () => request(server);
+    return {
+      get: (p) => withKey(r().get(API + p)),
+      post: (p, body) => withKey(r().post(API + p)).send(body as object),
+      patch: (p, body) => withKey(r().patch(API + p)).send(body as object),
+      put: (p, body) => withKey(r().put(API + p)).send(body as object),
+      delete: (p) => withKey(r().delete(API + p)),
+    };
+  };
+
+  return {
+    app,
+    request: () => request(server),
+    api,
+    adminKey,
+    databaseUrl,
+    sql: async <T>(query: string, params?: unknown[]) => (await pool.query(query, params)).rows as T[],
+    createKey: async (role, extra = {}) => {
+      const res = await api().post('/api-keys', { name: `${role} key`, role, ...extra });
+      if (res.status !== 201) throw new Error(`could not create ${role} key: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.key as string;
+    },
+    close: async () => {
+      await app.close();
+      await pool.end();
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await a.end();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
