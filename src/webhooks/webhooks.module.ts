@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { RecipientNotifier } from './recipient-notifier.service.js';
 
-@Module({})
+@Global()
+@Module({ providers: [RecipientNotifier], exports: [RecipientNotifier] })
 export class WebhooksModule {}
