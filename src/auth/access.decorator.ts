@@ -1,12 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBadRequestResponse,
-  ApiForbiddenResponse,
-  ApiSecurity,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiDefaultResponse, ApiExtraModels, ApiResponse, ApiSecurity, getSchemaPath } from '@nestjs/swagger';
 import { ProblemDto } from '../common/errors/problem.js';
 import { Role } from './role.js';
 
@@ -24,11 +17,19 @@ export function Access(...roles: Role[]) {
     SetMetadata(ACCESS_KEY, allowed),
     ApiSecurity('api-key'),
     ApiBearerAuth('bearer'),
-    ApiUnauthorizedResponse({ description: 'No or unknown credentials', type: ProblemDto }),
-    ApiForbiddenResponse({ description: `Allowed roles: ${allowed.join(', ')}`, type: ProblemDto }),
-    ApiBadRequestResponse({ description: 'Malformed input', type: ProblemDto }),
-    ApiTooManyRequestsResponse({ description: 'Rate limit exceeded', type: ProblemDto }),
+    ProblemResponse(400, 'Malformed input: unknown fields, invalid values (errors lists each field)'),
+    ProblemResponse(401, 'No or unknown credentials'),
+    ProblemResponse(403, `Allowed roles: ${allowed.join(', ')}`),
+    ProblemResponse(429, 'Rate limit exceeded (see Retry-After)'),
+    ApiDefaultResponse({ description: 'Any other error, as problem details', content: problemContent() }),
   );
+}
+
+const problemContent = () => ({ 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } });
+
+/** A problem-details answer in the OpenAPI document, with its real media type. */
+export function ProblemResponse(status: number, description: string) {
+  return applyDecorators(ApiExtraModels(ProblemDto), ApiResponse({ status, description, content: problemContent() }));
 }
 
 /** No credentials needed (health, OpenAPI, JWKS, consent confirmation links). */

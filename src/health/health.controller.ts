@@ -1,8 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../auth/access.decorator.js';
-import { ProblemDto } from '../common/errors/problem.js';
+import { ProblemResponse, Public } from '../auth/access.decorator.js';
 
 @ApiTags('health')
 @Controller('health')
@@ -16,8 +15,15 @@ export class HealthController {
   @Get()
   @Public()
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOkResponse({ description: 'The service and its database are up' })
-  @ApiServiceUnavailableResponse({ description: 'The database does not answer', type: ProblemDto })
+  @ApiOkResponse({
+    description: 'The service and its database are up',
+    schema: {
+      type: 'object',
+      required: ['status'],
+      properties: { status: { type: 'string', example: 'ok' }, info: { type: 'object' }, error: { type: 'object' }, details: { type: 'object' } },
+    },
+  })
+  @ProblemResponse(503, 'The database does not answer')
   check(): Promise<HealthCheckResult> {
     return this.health.check([() => this.db.pingCheck('database', { timeout: 2000 })]);
   }
