@@ -75,6 +75,11 @@ export class OidcStrategy extends PassportStrategy(Strategy, 'oidc') {
     if (typeof clientId === 'string') {
       const integration = await this.keys.principalForOauthClient(clientId);
       if (integration) return integration;
+      // A client-credentials token (no user behind it: no subject, or the client itself as subject) from a
+      // client Rapport does not know is an unknown credential, like an unknown API key: 401, not 403.
+      if (!claims.sub || claims.sub === clientId || claims.sub === `${clientId}@clients`) {
+        throw new UnauthenticatedError(`The OAuth client ${clientId} is not registered in Rapport as an integration`);
+      }
     }
     if (!claims.sub) throw new UnauthenticatedError('The token names no subject and no registered integration client');
     const raw = claims[this.config.oidcRolesClaim];
