@@ -1,0 +1,190 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer, Reflector } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { ACCESS_KEY, PUBLIC_KEY } from '../../src/auth/access.decorator.js';
+import { AuthenticationGuard } from '../../src/auth/authentication.guard.js';
+import { ROLES, type Role } from '../../src/auth/role.js';
+import { RolesGuard } from '../../src/auth/roles.guard.js';
+import { DomainError } from '../../src/common/errors/domain.error.js';
+import { API, createTestApp, TestApp } from '../setup/test-app.js';
+
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL', 'OPTIONS', 'HEAD', 'SEARCH'];
+
+interface Handler {
+  controller: string;
+  handler: string;
+  method: string;
+  /** The path as Nest declares it, without the global prefix. */
+  path: string;
+  access: Role[] | undefined;
+  isPublic: boolean;
+}
+
+interface FastifyRoute {
+  method: string;
+  url: string;
+}
+
+const join = (...parts: string[]) => '/' + parts.flatMap((p) => p.split('/')).filter(Boolean).join('/');
+
+/** Every controller handler the app registered, with its access metadata (handler first, then class). */
+function nestHandlers(t: TestApp): Handler[] {
+  const reflector = new Reflector();
+  const out: Handler[] = [];
+  for (const mod of t.app.get(ModulesContainer).values()) {
+    for (const wrapper of mod.controllers.values()) {
+      const type = wrapper.metatype as (new (...args: unknown[]) => object) | null;
+      if (!type) continue;
+      const base = [Reflect.getMetadata(PATH_METADATA, type) ?? ''].flat()[0] as string;
+      for (const name of Object.getOwnPropertyNames(type.prototype)) {
+        if (name === 'constructor') continue;
+        const fn = Object.getOwnPropertyDescriptor(type.prototype, name)?.value as (() => unknown) | undefined;
+        if (typeof fn !== 'function' || Reflect.getMetadata(METHOD_METADATA, fn) === undefined) continue;
+        const method = HTTP_METHODS[Reflect.getMetadata(METHOD_METADATA, fn) as number];
+        for (const sub of [Reflect.getMetadata(PATH_METADATA, fn) ?? ''].flat() as string[]) {
+          out.push({
+            controller: type.name,
+            handler: name,
+            method,
+            path: join(base, sub),
+            access: reflector.getAllAndOverride<Role[] | undefined>(ACCESS_KEY, [fn, type]),
+            isPublic: reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, [fn, type]) === true,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Fastify's route table, read from `printRoutes({commonPrefix: false})` (one node per line, 4 columns a level). */
+function fastifyRoutes(t: TestApp): FastifyRoute[] {
+  const tree = t.app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false });
+  const stack: string[] = [];
+  const out: FastifyRoute[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^(.*?)(?:├── |└── )(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!m) continue;
+    const depth = m[1].length / 4;
+    stack.length = depth;
+    stack[depth] = m[2];
+    const url = stack.join('');
+    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) out.push({ method, url });
+  }
+  return out;
+}
+
+/** Routes SwaggerModule registers straight on Fastify (public by design: the contract says no credentials). */
+const isSwaggerRoute = (url: string) => url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/') || url === '/docs-yaml';
+
+const concrete = (url: string) => url.replace(/:[A-Za-z0-9_]+/g, () => randomUUID()).replace(/\*$/, 'x');
+
+describe('Every route declares who may call it', () => {
+  let t: TestApp;
+  let handlers: Handler[];
+  let routes: FastifyRoute[];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    handlers = nestHandlers(t);
+    routes = fastifyRoutes(t).filter((r) => r.method !== 'HEAD');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('should find the controllers and the Fastify route table', () => {
+    expect(handlers.length).toBeGreaterThanOrEqual(8);
+    expect(handlers).toContainEqual(expect.objectContaining({ controller: 'UsersController', method: 'GET', path: '/users' }));
+    expect(routes).toContainEqual({ method: 'GET', url: `${API}/users/:id` });
+    expect(routes).toContainEqual({ method: 'GET', url: '/health' });
+  });
+
+  it('should have @Access(...) or @Public() on every handler', () => {
+    const undeclared = handlers.filter((h) => !h.isPublic && !h.access?.length).map((h) => `${h.method} ${h.path} (${h.controller}.${h.handler})`);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('should name only known roles, always including admin, and never both @Access and @Public', () => {
+    for (const h of handlers) {
+      if (h.access) {
+        expect({ route: `${h.method} ${h.path}`, unknown: h.access.filter((r) => !ROLES.includes(r)) }).toEqual({ route: `${h.method} ${h.path}`, unknown: [] });
+        expect({ route: `${h.method} ${h.path}`, admin: h.access.includes('admin') }).toEqual({ route: `${h.method} ${h.path}`, admin: true });
+      }
+      expect({ route: `${h.method} ${h.path}`, both: h.isPublic && !!h.access }).toEqual({ route: `${h.method} ${h.path}`, both: false });
+    }
+  });
+
+  it('should serve nothing but controller handlers and the OpenAPI/Swagger UI routes', () => {
+    const known = new Set(handlers.map((h) => `${h.method} ${h.path}`));
+    const strays = routes.filter((r) => {
+      if (isSwaggerRoute(r.url)) return false;
+      const unprefixed = r.url.startsWith(`${API}/`) ? r.url.slice(API.length) : r.url;
+      return !known.has(`${r.method} ${unprefixed}`) && !known.has(`${r.method} ${r.url}`);
+    });
+    expect(strays).toEqual([]);
+    // ...and every handler is actually routed.
+    for (const h of handlers) {
+      const routed = routes.some((r) => r.method === h.method && (r.url === `${API}${h.path}` || r.url === h.path));
+      expect({ handler: `${h.method} ${h.path}`, routed }).toEqual({ handler: `${h.method} ${h.path}`, routed: true });
+    }
+  });
+
+  it('should answer 401 without credentials on every route that is not @Public, and never 401 on public ones', async () => {
+    const byRoute = new Map(handlers.map((h) => [`${h.method} ${h.path}`, h]));
+    for (const r of routes) {
+      const unprefixed = r.url.startsWith(`${API}/`) ? r.url.slice(API.length) : r.url;
+      const h = byRoute.get(`${r.method} ${unprefixed}`) ?? byRoute.get(`${r.method} ${r.url}`);
+      const isPublic = h ? h.isPublic : isSwaggerRoute(r.url);
+      const res = await t.request()[r.method.toLowerCase() as 'get'](concrete(r.url));
+      if (isPublic) expect({ route: `${r.method} ${r.url}`, status: res.status }).not.toEqual({ route: `${r.method} ${r.url}`, status: 401 });
+      else expect({ route: `${r.method} ${r.url}`, status: res.status }).toEqual({ route: `${r.method} ${r.url}`, status: 401 });
+    }
+  });
+
+  it('should answer 403 to a role a route does not list (staff and compliance keys on every route)', async () => {
+    const keys = { staff: await t.createKey('staff'), compliance: await t.createKey('compliance') };
+    let checked = 0;
+    for (const h of handlers.filter((x) => !x.isPublic)) {
+      const url = concrete(routes.some((r) => r.url === `${API}${h.path}`) ? `${API}${h.path}` : h.path);
+      for (const role of ['staff', 'compliance'] as const) {
+        if (h.access?.includes(role)) continue;
+        const res = await t.request()[h.method.toLowerCase() as 'get'](url).set('X-API-Key', keys[role]);
+        expect({ route: `${role} ${h.method} ${h.path}`, status: res.status }).toEqual({ route: `${role} ${h.method} ${h.path}`, status: 403 });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  describe('a handler without metadata (deny by default)', () => {
+    class Undeclared {
+      handler() {
+        return 'never';
+      }
+    }
+    const contextFor = (user: unknown, headers: Record<string, string> = {}) =>
+      ({
+        getHandler: () => Undeclared.prototype.handler,
+        getClass: () => Undeclared,
+        switchToHttp: () => ({ getRequest: () => ({ user, headers }), getResponse: () => ({}) }),
+      }) as unknown as ExecutionContext;
+
+    it.each(ROLES)('should make RolesGuard refuse the %s role with a 403 ForbiddenError', (role) => {
+      const guard = new RolesGuard(new Reflector());
+      const call = () => guard.canActivate(contextFor({ kind: 'api_key', credentialId: randomUUID(), role, userId: null, recipientId: null }));
+      expect(call).toThrow(DomainError);
+      try {
+        call();
+      } catch (err) {
+        expect(err).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+      }
+    });
+
+    it('should make AuthenticationGuard demand credentials (it is not public)', async () => {
+      const guard = new AuthenticationGuard(new Reflector());
+      await expect(guard.canActivate(contextFor(undefined))).rejects.toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    });
+  });
+});
