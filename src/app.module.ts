@@ -11,6 +11,7 @@ import { strictValidationPipe } from './common/validation/validation.pipe.js';
 import { ComplianceModule } from './compliance/compliance.module.js';
 import { ConsentModule } from './consent/consent.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
+import { DisclosuresModule } from './disclosures/disclosures.module.js';
 import { configModule } from './config/configuration.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -18,6 +19,8 @@ import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { InteractionsModule } from './interactions/interactions.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
+import { PurposesModule } from './purposes/purposes.module.js';
+import { RecipientsModule } from './recipients/recipients.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -36,6 +39,9 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     ContactsModule,
     InteractionsModule,
     ConsentModule,
+    PurposesModule,
+    RecipientsModule,
+    DisclosuresModule,
     WebhooksModule,
     ComplianceModule,
   ],

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/role.js';
+import { ForbiddenError } from '../common/errors/domain.error.js';
+import { TransactionService } from '../database/transaction.service.js';
+import { PurposeRef, PurposesService } from '../purposes/purposes.service.js';
+import { RecipientRef, RecipientsService } from '../recipients/recipients.service.js';
+import { decide, Decision, DecisionConsent } from './consent-decision.js';
+
+interface GateRow {
+  contact_id: string;
+  exists: boolean;
+  erased: boolean;
+  objected: boolean;
+  consents: { id: string; status: DecisionConsent['status']; recipientIds: string[] | null; obtainedAt: string; expiresAt: string | null }[] | null;
+}
+
+export interface ContactDecision extends Decision {
+  contactId: string;
+}
+
+/**
+ * Loads what the pure decision needs, set-based: one query for one contact or for 10,000.
+ * The consent sub-select is answered from consents_contact_purpose_idx (index-only for the INCLUDEd columns);
+ * for a purpose whose basis is not consent the consents are not read at all.
+ */
+const GATE_SQL = (withConsents: boolean) => `
+  SELECT q.id AS contact_id,
+         c.id IS NOT NULL AS exists,
+         c.erased_at IS NOT NULL AS erased,
+         EXISTS (SELECT 1 FROM objections o WHERE o.contact_id = q.id AND o.purpose_id = $2) AS objected,
+         ${
+           withConsents
+             ? `(SELECT json_agg(json_build_object('id', k.id, 'status', k.status, 'recipientIds', k.recipient_ids,
+                                             'obtainedAt', k.obtained_at, 'expiresAt', k.expires_at))
+                 FROM consents k WHERE k.contact_id = q.id AND k.purpose_id = $2)`
+             : 'NULL::json'
+         } AS consents
+  FROM unnest($1::uuid[]) WITH ORDINALITY AS q(id, ord)
+  LEFT JOIN contacts c ON c.id = q.id
+  ORDER BY q.ord`;
+
+@Injectable()
+export class ConsentGateService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly purposes: PurposesService,
+    private readonly recipients: RecipientsService,
+  ) {}
+
+  /** Resolves purpose (by key) and recipient (404 each) and confines integrations to their own recipient (403). */
+  async resolve(principal: Principal, purposeKey: string, recipientId: string): Promise<{ purpose: PurposeRef; recipient: RecipientRef }> {
+    if (principal.role === 'integration' && principal.recipientId !== recipientId) {
+      throw new ForbiddenError('An integration may only check and disclose for its own recipient');
+    }
+    const [purpose, recipient] = await Promise.all([this.purposes.byKey(purposeKey), this.recipients.ref(recipientId)]);
+    return { purpose, recipient };
+  }
+
+  /** Decisions for distinct contact ids, in the order given, from one query. */
+  async decideMany(purpose: PurposeRef, recipientId: string, contactIds: string[], now = new Date()): Promise<ContactDecision[]> {
+    if (contactIds.length === 0) return [];
+    const rows: GateRow[] = await this.tx.manager.query(GATE_SQL(purpose.legalBasis === 'consent'), [contactIds, purpose.id]);
+    return rows.map((r) => ({
+      contactId: r.contact_id,
+      ...decide({
+        contact: { exists: r.exists, erased: r.erased },
+        purpose,
+        recipientId,
+        objected: r.objected,
+        consents: (r.consents ?? []).map((k) => ({
+          id: k.id,
+          status: k.status,
+          recipientIds: k.recipientIds,
+          obtainedAt: new Date(k.obtainedAt),
+          expiresAt: k.expiresAt ? new Date(k.expiresAt) : null,
+        })),
+        now,
+      }),
+    }));
+  }
+
+  async check(principal: Principal, purposeKey: string, recipientId: string, contactId: string): Promise<Decision> {
+    const { purpose } = await this.resolve(principal, purposeKey, recipientId);
+    const [d] = await this.decideMany(purpose, recipientId, [contactId]);
+    return { allowed: d.allowed, legalBasis: d.legalBasis, consentId: d.consentId, reason: d.reason };
+  }
+
+  async checkMany(principal: Principal, purposeKey: string, recipientId: string, contactIds: string[]): Promise<{ results: ContactDecision[] }> {
+    const { purpose } = await this.resolve(principal, purposeKey, recipientId);
+    const distinct = Array.from(new Set(contactIds.map((id) => id.toLowerCase())));
+    const decisions = await this.decideMany(purpose, recipientId, distinct);
+    return {
+      results: decisions.map((d) => ({ contactId: d.contactId, allowed: d.allowed, legalBasis: d.legalBasis, consentId: d.consentId, reason: d.reason })),
+    };
+  }
+}

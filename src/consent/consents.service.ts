@@ -1,0 +1,278 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { AuditService } from '../audit/audit.service.js';
+import { actorIdOf, type Principal } from '../auth/role.js';
+import { ConflictError, DomainError, ForbiddenError, GoneError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
+import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
+import { TransactionService } from '../database/transaction.service.js';
+import { PurposesService } from '../purposes/purposes.service.js';
+import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
+import { covers, effectiveStatus } from './consent-decision.js';
+import { Consent } from './consent.entity.js';
+import {
+  ConfirmedConsentResponseDto,
+  ConsentResponseDto,
+  CreateConsentDto,
+  CreateObjectionDto,
+  ObjectionResponseDto,
+} from './dto/consent.dto.js';
+import { Objection } from './objection.entity.js';
+
+/** How long a double opt-in confirmation token stays valid. */
+export const CONFIRMATION_TTL_MS = 7 * 24 * 3600 * 1000;
+/** Clock skew tolerated for an `obtainedAt` in the future. */
+const FUTURE_SKEW_MS = 5 * 60 * 1000;
+
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+type ConsentWithKey = Consent & { purposeKey: string };
+
+export function toConsentResponse(c: ConsentWithKey, now = new Date()): ConsentResponseDto {
+  return {
+    id: c.id,
+    contactId: c.contactId,
+    purpose: c.purposeKey,
+    purposeId: c.purposeId,
+    recipientIds: c.recipientIds ?? [],
+    status: effectiveStatus(c, now),
+    method: c.method,
+    noticeVersion: c.noticeVersion,
+    noticeHash: c.noticeHash,
+    evidence: c.evidence,
+    interactionId: c.interactionId,
+    recordedBy: c.recordedBy,
+    obtainedAt: c.obtainedAt,
+    expiresAt: c.expiresAt,
+    confirmedAt: c.confirmedAt,
+    withdrawnAt: c.withdrawnAt,
+    withdrawalReason: c.withdrawalReason,
+    createdAt: c.createdAt,
+  };
+}
+
+@Injectable()
+export class ConsentsService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly audit: AuditService,
+    private readonly purposes: PurposesService,
+    private readonly notifier: RecipientNotifier,
+  ) {}
+
+  private get repo() {
+    return this.tx.manager.getRepository(Consent);
+  }
+
+  /** The contact must exist and not be erased; locks its row so erasure/merge cannot interleave. */
+  private async assertContact(contactId: string, forWrite: boolean): Promise<void> {
+    const rows: { erased_at: Date | null }[] = await this.tx.manager.query(
+      `SELECT erased_at FROM contacts WHERE id = $1${forWrite ? ' FOR SHARE' : ''}`,
+      [contactId],
+    );
+    if (!rows[0]) throw new NotFoundError('Contact', contactId);
+    if (forWrite && rows[0].erased_at) throw new GoneError('CONTACT_ERASED', `Contact ${contactId} was erased`);
+  }
+
+  private async purposeKeyOf(purposeId: string): Promise<string> {
+    const rows: { key: string }[] = await this.tx.manager.query('SELECT key FROM purposes WHERE id = $1', [purposeId]);
+    return rows[0]?.key ?? '';
+  }
+
+  async record(contactId: string, dto: CreateConsentDto, principal: Principal): Promise<ConsentResponseDto> {
+    const now = new Date();
+    const pending = dto.confirmed === false;
+    if (pending && dto.method !== 'email_double_opt_in') {
+      throw new ValidationFailedError('confirmed: false is only for email_double_opt_in', [
+        { field: 'confirmed', message: 'only email_double_opt_in consents can await confirmation' },
+      ]);
+    }
+    const obtainedAt = dto.obtainedAt ? new Date(dto.obtainedAt) : now;
+    const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
+    if (obtainedAt.getTime() > now.getTime() + FUTURE_SKEW_MS) {
+      throw new ValidationFailedError('obtainedAt is in the future', [{ field: 'obtainedAt', message: 'must not be in the future' }]);
+    }
+    if (expiresAt && expiresAt.getTime() <= obtainedAt.getTime()) {
+      throw new ValidationFailedError('expiresAt must be after obtainedAt', [{ field: 'expiresAt', message: 'must be after obtainedAt' }]);
+    }
+    await this.assertContact(contactId, true);
+    const purpose = await this.purposes.byKey(dto.purpose);
+    if (purpose.retired) throw new ConflictError('PURPOSE_RETIRED', `Purpose ${dto.purpose} is retired`);
+    const recipientIds = dto.recipientIds?.map((r) => r.toLowerCase()) ?? [];
+    if (recipientIds.length) {
+      const found: { id: string }[] = await this.tx.manager.query('SELECT id FROM recipients WHERE id = ANY($1::uuid[])', [recipientIds]);
+      const missing = recipientIds.find((id) => !found.some((f) => f.id === id));
+      if (missing) throw new NotFoundError('Recipient', missing);
+    }
+    if (dto.interactionId) await this.assertInteraction(dto.interactionId);
+
+    const token = pending ? randomBytes(32).toString('base64url') : null;
+    const saved = await this.repo.save(
+      this.repo.create({
+        contactId,
+        purposeId: purpose.id,
+        recipientIds: recipientIds.length ? recipientIds : null,
+        status: pending ? 'pending' : 'granted',
+        method: dto.method,
+        noticeVersion: dto.noticeVersion,
+        noticeHash: dto.noticeText !== undefined ? sha256(dto.noticeText) : null,
+        evidence: dto.evidence ?? null,
+        interactionId: dto.interactionId ?? null,
+        recordedBy: actorIdOf(principal),
+        obtainedAt,
+        expiresAt,
+        confirmedAt: pending ? null : dto.method === 'email_double_opt_in' ? obtainedAt : null,
+        withdrawnAt: null,
+        withdrawalReason: null,
+        withdrawnBy: null,
+        confirmationTokenHash: token ? sha256(token) : null,
+        confirmationExpiresAt: token ? new Date(now.getTime() + CONFIRMATION_TTL_MS) : null,
+      }),
+    );
+    const body = toConsentResponse({ ...saved, purposeKey: purpose.key }, now);
+    await this.audit.record({ action: 'create', entityType: 'consent', entityId: saved.id, contactId, after: body });
+    return token ? { ...body, confirmationToken: token, confirmationExpiresAt: saved.confirmationExpiresAt } : body;
+  }
+
+  private async assertInteraction(id: string): Promise<void> {
+    const [{ t }] = await this.tx.manager.query(`SELECT to_regclass('interactions') AS t`);
+    if (!t) return;
+    if ((await this.tx.manager.query('SELECT 1 FROM interactions WHERE id = $1', [id])).length === 0) throw new NotFoundError('Interaction', id);
+  }
+
+  /** The person clicked the double opt-in link: pending → granted. The token works once. */
+  async confirm(token: string): Promise<ConfirmedConsentResponseDto> {
+    const c = await this.repo.findOne({ where: { confirmationTokenHash: sha256(token) }, lock: { mode: 'pessimistic_write' } });
+    if (!c || c.status !== 'pending') throw new NotFoundError('Confirmation token');
+    const now = new Date();
+    if (c.confirmationExpiresAt && c.confirmationExpiresAt.getTime() <= now.getTime()) {
+      throw new GoneError('CONFIRMATION_EXPIRED', 'This confirmation link has expired; ask for a new one');
+    }
+    const key = await this.purposeKeyOf(c.purposeId);
+    const before = toConsentResponse({ ...c, purposeKey: key }, now);
+    c.status = 'granted';
+    c.confirmedAt = now;
+    c.confirmationTokenHash = null;
+    c.confirmationExpiresAt = null;
+    await this.repo.save(c);
+    const after = toConsentResponse({ ...c, purposeKey: key }, now);
+    await this.audit.record({ action: 'confirm', entityType: 'consent', entityId: c.id, contactId: c.contactId, before, after });
+    return { id: c.id, purpose: key, status: after.status, confirmedAt: c.confirmedAt };
+  }
+
+  /**
+   * Withdrawal (Art. 7(3)). Staff and admins may withdraw any consent; an integration only a consent that
+   * covers its own recipient (acting on the person's request made through that tool). Withdrawing twice
+   * answers the first withdrawal.
+   */
+  async withdraw(id: string, reason: string | undefined, principal: Principal): Promise<ConsentResponseDto> {
+    const c = await this.repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!c) throw new NotFoundError('Consent', id);
+    if (principal.role === 'integration' && (!principal.recipientId || !covers(c, principal.recipientId))) {
+      throw new ForbiddenError('An integration may only withdraw consents that cover its own recipient');
+    }
+    const key = await this.purposeKeyOf(c.purposeId);
+    const now = new Date();
+    if (c.status === 'withdrawn') return toConsentResponse({ ...c, purposeKey: key }, now);
+    const before = toConsentResponse({ ...c, purposeKey: key }, now);
+    c.status = 'withdrawn';
+    c.withdrawnAt = now;
+    c.withdrawalReason = reason ?? null;
+    c.withdrawnBy = actorIdOf(principal);
+    c.confirmationTokenHash = null;
+    c.confirmationExpiresAt = null;
+    await this.repo.save(c);
+    const after = toConsentResponse({ ...c, purposeKey: key }, now);
+    await this.notifier.notifyContactEvent({ type: 'consent.withdrawn', contactId: c.contactId, purpose: key, occurredAt: now });
+    await this.audit.record({ action: 'withdraw', entityType: 'consent', entityId: c.id, contactId: c.contactId, before, after });
+    return after;
+  }
+
+  async findOne(id: string): Promise<ConsentResponseDto> {
+    const c = await this.repo.findOneBy({ id });
+    if (!c) throw new NotFoundError('Consent', id);
+    return toConsentResponse({ ...c, purposeKey: await this.purposeKeyOf(c.purposeId) });
+  }
+
+  /** A consent with what its receipt needs about the purpose. */
+  async loadForReceipt(id: string): Promise<{ consent: Consent; purpose: { id: string; key: string; name: string; description: string; legalBasis: string; dataCategories: string[] } }> {
+    const c = await this.repo.findOneBy({ id });
+    if (!c) throw new NotFoundError('Consent', id);
+    const [p] = await this.tx.manager.query('SELECT id, key, name, description, legal_basis, data_categories FROM purposes WHERE id = $1', [c.purposeId]);
+    return { consent: c, purpose: { id: p.id, key: p.key, name: p.name, description: p.description, legalBasis: p.legal_basis, dataCategories: p.data_categories } };
+  }
+
+  /** The whole history of a contact's consents, withdrawn and expired included, newest first. */
+  async listForContact(contactId: string, q: PageQueryDto): Promise<Page<ConsentResponseDto>> {
+    await this.assertContact(contactId, false);
+    const limit = pageSize(q);
+    const after = decodeCursor<[string, string]>(q.cursor, 2);
+    const params: unknown[] = [contactId, limit + 1];
+    let where = 'k.contact_id = $1';
+    if (after) {
+      params.push(after[0], after[1]);
+      where += ' AND (k.created_at, k.id) < ($3::timestamptz, $4::uuid)';
+    }
+    const rows: { id: string }[] = await this.tx.manager.query(
+      `SELECT k.id, p.key AS purpose_key, k.created_at FROM consents k JOIN purposes p ON p.id = k.purpose_id
+       WHERE ${where} ORDER BY k.created_at DESC, k.id DESC LIMIT $2`,
+      params,
+    );
+    const entities = rows.length ? await this.repo.createQueryBuilder('k').where('k.id IN (:...ids)', { ids: rows.map((r) => r.id) }).getMany() : [];
+    const byId = new Map(entities.map((e) => [e.id, e]));
+    const now = new Date();
+    const full = rows.map((r) => ({ ...byId.get(r.id)!, purposeKey: (r as unknown as { purpose_key: string }).purpose_key }));
+    return toPage(full, limit, (c) => toConsentResponse(c, now), (c) => [c.createdAt.toISOString(), c.id]);
+  }
+
+  // --- Objections (Art. 21) ---
+
+  async object(contactId: string, dto: CreateObjectionDto, principal: Principal): Promise<ObjectionResponseDto> {
+    await this.assertContact(contactId, true);
+    const purpose = await this.purposes.byKey(dto.purpose);
+    const repo = this.tx.manager.getRepository(Objection);
+    const saved = await repo.save(repo.create({ contactId, purposeId: purpose.id, reason: dto.reason ?? null, recordedBy: actorIdOf(principal) }));
+    const body = toObjectionResponse(saved, purpose.key);
+    await this.notifier.notifyContactEvent({ type: 'contact.objected', contactId, purpose: purpose.key, occurredAt: saved.createdAt });
+    await this.audit.record({ action: 'object', entityType: 'objection', entityId: saved.id, contactId, after: body });
+    return body;
+  }
+
+  async listObjections(contactId: string, q: PageQueryDto): Promise<Page<ObjectionResponseDto>> {
+    await this.assertContact(contactId, false);
+    const limit = pageSize(q);
+    const after = decodeCursor<[string, string]>(q.cursor, 2);
+    const params: unknown[] = [contactId, limit + 1];
+    let where = 'o.contact_id = $1';
+    if (after) {
+      params.push(after[0], after[1]);
+      where += ' AND (o.created_at, o.id) > ($3::timestamptz, $4::uuid)';
+    }
+    const rows: { id: string; contact_id: string; purpose_id: string; key: string; reason: string | null; recorded_by: string | null; created_at: Date }[] =
+      await this.tx.manager.query(
+        `SELECT o.id, o.contact_id, o.purpose_id, p.key, o.reason, o.recorded_by, o.created_at
+         FROM objections o JOIN purposes p ON p.id = o.purpose_id WHERE ${where} ORDER BY o.created_at, o.id LIMIT $2`,
+        params,
+      );
+    return toPage(
+      rows,
+      limit,
+      (r) => ({ id: r.id, contactId: r.contact_id, purpose: r.key, purposeId: r.purpose_id, reason: r.reason, recordedBy: r.recorded_by, createdAt: r.created_at }),
+      (r) => [new Date(r.created_at).toISOString(), r.id],
+    );
+  }
+}
+
+const toObjectionResponse = (o: Objection, key: string): ObjectionResponseDto => ({
+  id: o.id,
+  contactId: o.contactId,
+  purpose: key,
+  purposeId: o.purposeId,
+  reason: o.reason,
+  recordedBy: o.recordedBy,
+  createdAt: o.createdAt,
+});
+
+export const methodNotAllowed = () =>
+  new DomainError('METHOD_NOT_ALLOWED', 'Consent records are never edited or deleted: record a new consent or withdraw this one', 405, undefined, undefined, {
+    Allow: 'GET',
+  });

@@ -1,0 +1,176 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { CONSENT_METHODS, type ConsentMethod, type ConsentStatus } from '../consent.entity.js';
+
+const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
+
+export class CreateConsentDto {
+  /** Purpose key, e.g. `newsletter`. */
+  @IsString() @MaxLength(100) @Matches(SLUG, { message: 'purpose must be a purpose key' })
+  purpose: string;
+
+  /** The recipients this consent covers; omitted or empty: every recipient. */
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  recipientIds?: string[];
+
+  @ApiProperty({ enum: CONSENT_METHODS })
+  @IsIn(CONSENT_METHODS)
+  method: ConsentMethod;
+
+  /** Version of the privacy notice the person was shown. */
+  @IsString() @IsNotEmpty() @MaxLength(200)
+  noticeVersion: string;
+
+  /** The notice text shown; only its SHA-256 is kept (`noticeHash`). */
+  @IsOptional() @IsString() @MaxLength(100_000)
+  noticeText?: string;
+
+  /** How consent was captured (form id, IP address, paper scan reference…). */
+  @IsOptional() @IsObject()
+  evidence?: Record<string, unknown>;
+
+  /** When consent was given (default now). */
+  @IsOptional() @IsDateString({ strict: true })
+  obtainedAt?: string;
+
+  @IsOptional() @IsDateString({ strict: true })
+  expiresAt?: string;
+
+  /** `false` with `email_double_opt_in`: the record is `pending` until the person confirms with the token. */
+  @IsOptional() @IsBoolean()
+  confirmed?: boolean;
+
+  /** The interaction during which consent was captured in person. */
+  @IsOptional() @IsUUID()
+  interactionId?: string;
+}
+
+export class WithdrawConsentDto {
+  @IsOptional() @IsString() @MaxLength(2000)
+  reason?: string;
+}
+
+export class ConfirmConsentDto {
+  @IsString() @IsNotEmpty() @MaxLength(200)
+  token: string;
+}
+
+export class CreateObjectionDto {
+  @IsString() @MaxLength(100) @Matches(SLUG, { message: 'purpose must be a purpose key' })
+  purpose: string;
+
+  @IsOptional() @IsString() @MaxLength(2000)
+  reason?: string;
+}
+
+const STATUSES = ['granted', 'pending', 'withdrawn', 'expired'];
+
+export class ConsentResponseDto {
+  id: string;
+  contactId: string;
+  /** Purpose key. */
+  purpose: string;
+  purposeId: string;
+  /** Empty: every recipient. */
+  recipientIds: string[];
+  /** `expired` is computed: expiresAt <= now. */
+  @ApiProperty({ enum: STATUSES })
+  status: ConsentStatus;
+  @ApiProperty({ enum: CONSENT_METHODS })
+  method: ConsentMethod;
+  noticeVersion: string;
+  noticeHash: string | null;
+  evidence: Record<string, unknown> | null;
+  interactionId: string | null;
+  recordedBy: string | null;
+  obtainedAt: Date;
+  expiresAt: Date | null;
+  confirmedAt: Date | null;
+  withdrawnAt: Date | null;
+  withdrawalReason: string | null;
+  createdAt: Date;
+  /** Only when created pending: the single-use token for `POST /consents/confirm`. */
+  @ApiPropertyOptional()
+  confirmationToken?: string;
+  confirmationExpiresAt?: Date | null;
+}
+
+export class ConfirmedConsentResponseDto {
+  id: string;
+  purpose: string;
+  @ApiProperty({ enum: STATUSES })
+  status: ConsentStatus;
+  confirmedAt: Date | null;
+}
+
+export class ObjectionResponseDto {
+  id: string;
+  contactId: string;
+  purpose: string;
+  purposeId: string;
+  reason: string | null;
+  recordedBy: string | null;
+  createdAt: Date;
+}
+
+export class ConsentCheckQueryDto {
+  @IsUUID('all')
+  contactId: string;
+
+  @IsString() @MaxLength(100) @Matches(SLUG, { message: 'purpose must be a purpose key' })
+  purpose: string;
+
+  @IsUUID('all')
+  recipientId: string;
+}
+
+export class BulkConsentCheckDto {
+  @IsString() @MaxLength(100) @Matches(SLUG, { message: 'purpose must be a purpose key' })
+  purpose: string;
+
+  @IsUUID('all')
+  recipientId: string;
+
+  /** Up to 10,000 contact ids. */
+  @IsArray() @ArrayMaxSize(10_000) @IsUUID('all', { each: true })
+  contactIds: string[];
+}
+
+const REASONS = [
+  'consent_granted', 'legal_basis', 'no_consent', 'consent_pending', 'consent_withdrawn', 'consent_expired',
+  'objection', 'recipient_not_covered', 'contact_erased', 'unknown_contact',
+];
+
+export class ConsentDecisionResponseDto {
+  allowed: boolean;
+  /** `consent` or the purpose's basis when allowed; null when denied. */
+  @ApiProperty({ type: String, nullable: true })
+  legalBasis: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  consentId: string | null;
+  @ApiProperty({ enum: REASONS })
+  reason: string;
+}
+
+export class ContactDecisionResponseDto extends ConsentDecisionResponseDto {
+  contactId: string;
+}
+
+export class BulkConsentCheckResponseDto {
+  @ApiProperty({ type: [ContactDecisionResponseDto] })
+  results: ContactDecisionResponseDto[];
+}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import { NotFoundError } from '../common/errors/domain.error.js';
+import { assertIfMatch, IfMatch } from '../common/http/etag.js';
+import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
+import { TransactionService } from '../database/transaction.service.js';
+import { CreatePurposeDto, PurposeResponseDto, UpdatePurposeDto } from './dto/purpose.dto.js';
+import { Purpose } from './purpose.entity.js';
+
+const toResponse = (p: Purpose): PurposeResponseDto => ({
+  id: p.id,
+  key: p.key,
+  name: p.name,
+  description: p.description,
+  legalBasis: p.legalBasis,
+  dataCategories: p.dataCategories,
+  retentionDays: p.retentionDays,
+  retiredAt: p.retiredAt,
+  version: p.version,
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+});
+
+/** What the gate needs of a purpose, cached briefly in memory (the consent check is the hot path). */
+export interface PurposeRef {
+  id: string;
+  key: string;
+  legalBasis: string;
+  dataCategories: string[];
+  retired: boolean;
+}
+
+const CACHE_TTL_MS = 5_000;
+
+@Injectable()
+export class PurposesService {
+  private readonly cache = new Map<string, { ref: PurposeRef; at: number }>();
+
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  private get repo() {
+    return this.tx.manager.getRepository(Purpose);
+  }
+
+  /** A purpose by key (cached for a few seconds; writes in this process evict at once), or 404. */
+  async byKey(key: string): Promise<PurposeRef> {
+    const hit = this.cache.get(key);
+    const now = Date.now();
+    if (hit && now - hit.at < CACHE_TTL_MS) return hit.ref;
+    const rows: { id: string; key: string; legal_basis: string; data_categories: string[]; retired_at: Date | null }[] =
+      await this.tx.manager.query('SELECT id, key, legal_basis, data_categories, retired_at FROM purposes WHERE key = $1', [key]);
+    if (!rows[0]) throw new NotFoundError('Purpose', key);
+    const r = rows[0];
+    const ref = { id: r.id, key: r.key, legalBasis: r.legal_basis, dataCategories: r.data_categories, retired: r.retired_at !== null };
+    if (this.cache.size > 1000) this.cache.clear();
+    this.cache.set(key, { ref, at: now });
+    return ref;
+  }
+
+  async create(dto: CreatePurposeDto): Promise<PurposeResponseDto> {
+    const saved = await this.repo.save(
+      this.repo.create({
+        key: dto.key,
+        name: dto.name,
+        description: dto.description,
+        legalBasis: dto.legalBasis,
+        dataCategories: dto.dataCategories,
+        retentionDays: dto.retentionDays ?? null,
+        retiredAt: null,
+      }),
+    );
+    this.cache.delete(saved.key);
+    const body = toResponse(saved);
+    await this.audit.record({ action: 'create', entityType: 'purpose', entityId: saved.id, after: body });
+    return body;
+  }
+
+  async list(q: PageQueryDto): Promise<Page<PurposeResponseDto>> {
+    const limit = pageSize(q);
+    const after = decodeCursor<[string, string]>(q.cursor, 2);
+    const qb = this.repo.createQueryBuilder('p').orderBy('p.created_at', 'ASC').addOrderBy('p.id', 'ASC').limit(limit + 1);
+    if (after) qb.where('(p.created_at, p.id) > (:t, :id)', { t: after[0], id: after[1] });
+    return toPage(await qb.getMany(), limit, toResponse, (p) => [p.createdAt.toISOString(), p.id]);
+  }
+
+  private async load(id: string, lock = false): Promise<Purpose> {
+    const p = await this.repo.findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!p) throw new NotFoundError('Purpose', id);
+    return p;
+  }
+
+  async findOne(id: string): Promise<PurposeResponseDto> {
+    return toResponse(await this.load(id));
+  }
+
+  async update(id: string, dto: UpdatePurposeDto, ifMatch: IfMatch): Promise<PurposeResponseDto> {
+    const p = await this.load(id, true);
+    assertIfMatch(ifMatch, p.version);
+    const before = toResponse(p);
+    if (dto.name !== undefined) p.name = dto.name;
+    if (dto.description !== undefined) p.description = dto.description;
+    if (dto.legalBasis !== undefined) p.legalBasis = dto.legalBasis;
+    if (dto.dataCategories !== undefined) p.dataCategories = dto.dataCategories;
+    if (dto.retentionDays !== undefined) p.retentionDays = dto.retentionDays;
+    const saved = await this.repo.save(p);
+    this.cache.delete(saved.key);
+    const after = toResponse(saved);
+    await this.audit.record({ action: 'update', entityType: 'purpose', entityId: id, before, after });
+    return after;
+  }
+
+  /** DELETE retires: consents, objections and disclosures keep pointing at it, so it is never removed. */
+  async retire(id: string, ifMatch: IfMatch): Promise<void> {
+    const p = await this.load(id, true);
+    assertIfMatch(ifMatch, p.version);
+    if (p.retiredAt) return;
+    const before = toResponse(p);
+    p.retiredAt = new Date();
+    const saved = await this.repo.save(p);
+    this.cache.delete(saved.key);
+    await this.audit.record({ action: 'retire', entityType: 'purpose', entityId: id, before, after: toResponse(saved) });
+  }
+}

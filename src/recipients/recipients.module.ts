@@ -1,0 +1,7 @@
+import { Global, Module } from '@nestjs/common';
+import { RecipientsController } from './recipients.controller.js';
+import { RecipientsService } from './recipients.service.js';
+
+@Global()
+@Module({ controllers: [RecipientsController], providers: [RecipientsService], exports: [RecipientsService] })
+export class RecipientsModule {}
