@@ -5,6 +5,17 @@ import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+type ClassList = NonNullable<DataSourceOptions['entities']>;
+let explicit: { entities?: ClassList; migrations?: NonNullable<DataSourceOptions['migrations']> } = {};
+
+/**
+ * Hands TypeORM the entity and migration classes instead of file globs. The tests use it: jest's ESM
+ * runtime cannot serve TypeORM's own dynamic imports once a second test file runs in the same process.
+ */
+export function useExplicitClasses(classes: typeof explicit): void {
+  explicit = classes;
+}
+
 /**
  * The one set of DataSource options, shared by the Nest app and the TypeORM CLI.
  * `synchronize` is off everywhere: the schema comes only from migrations/.
@@ -15,8 +26,8 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
     url,
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
-    entities: [path.join(root, 'src', '**', '*.entity.{ts,js}')],
-    migrations: [path.join(root, 'migrations', '*.{ts,js}')],
+    entities: explicit.entities ?? [path.join(root, 'src', '**', '*.entity.{ts,js}')],
+    migrations: explicit.migrations ?? [path.join(root, 'migrations', '*.{ts,js}')],
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',
     extra: { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import pg from 'pg';
 import request from 'supertest';
+import { fileURLToPath } from 'node:url';
 
 export const API = '/api/v1';
 
@@ -21,7 +22,18 @@ export interface TestApp {
   sql: <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
   /** Creates an API key with the admin key and returns its secret. */
   createKey: (role: 'admin' | 'staff' | 'compliance' | 'integration', extra?: Record<string, unknown>) => Promise<string>;
-  close: () => Promise<void>;
+  /** Stops the app and drops its database, unless `keepDatabase` (to start another app on it: a restart). */
+  close: (options?: { keepDatabase?: boolean }) => Promise<void>;
+}
+
+export interface CreateTestAppOptions {
+  /** Environment overrides, applied before the app (and its configuration) is created. */
+  env?: Record<string, string>;
+  /**
+   * Runs on an existing database (one kept by `close({ keepDatabase: true })`) instead of a fresh one: a
+   * restart. The new app takes the database over (its `close()` drops it). Pass the same MASTER_KEY in `env`.
+   */
+  databaseUrl?: string;
 }
 
 export interface ApiClient {
@@ -32,21 +44,54 @@ export interface ApiClient {
   delete: (p: string) => request.Test;
 }
 
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function filesUnder(dir: string, pattern: RegExp): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && pattern.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+/** Every entity and migration class, imported here (TypeORM's own glob import does not work under jest ESM). */
+async function loadSchemaClasses() {
+  const classesOf = async (files: string[]) => {
+    const out: (new (...args: never[]) => unknown)[] = [];
+    for (const f of files) {
+      const mod = (await import(f)) as Record<string, unknown>;
+      for (const v of Object.values(mod)) if (typeof v === 'function') out.push(v as new (...args: never[]) => unknown);
+    }
+    return out;
+  };
+  return {
+    entities: await classesOf(filesUnder(path.join(ROOT, 'src'), /\.entity\.ts$/)),
+    migrations: await classesOf(filesUnder(path.join(ROOT, 'migrations'), /^\d+-.*\.ts$/)),
+  };
+}
+
 /**
  * Boots the real AppModule with the production setup (configureApp) against a fresh database of its
  * own, migrated by the app on start. Call once per test file (configuration is read on import).
  */
-export async function createTestApp(options: { env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(options: CreateTestAppOptions = {}): Promise<TestApp> {
   const adminUrl = process.env.RAPPORT_TEST_ADMIN_URL;
   if (!adminUrl) throw new Error('RAPPORT_TEST_ADMIN_URL is not set: run the e2e tests through jest (global-setup)');
-  const dbName = `rapport_t_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  const databaseUrl = url.toString();
+  let databaseUrl: string;
+  let dbName: string;
+  if (options.databaseUrl) {
+    databaseUrl = options.databaseUrl;
+    dbName = new URL(databaseUrl).pathname.slice(1);
+  } else {
+    dbName = `rapport_t_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const url = new URL(adminUrl);
+    url.pathname = `/${dbName}`;
+    databaseUrl = url.toString();
+  }
   const adminKey = `rapk_test_admin_${randomBytes(16).toString('hex')}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-app-'));
 
@@ -64,6 +109,8 @@ export async function createTestApp(options: { env?: Record<string, string> } = 
     ...options.env,
   });
 
+  const { useExplicitClasses } = await import('../../src/database/data-source.js');
+  useExplicitClasses(await loadSchemaClasses());
   const { AppModule } = await import('../../src/app.module.js');
   const { createAdapter, configureApp } = await import('../../src/app.setup.js');
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
@@ -98,14 +145,15 @@ export async function createTestApp(options: { env?: Record<string, string> } = 
       if (res.status !== 201) throw new Error(`could not create ${role} key: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.key as string;
     },
-    close: async () => {
+    close: async (closeOptions = {}) => {
       await app.close();
       await pool.end();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (closeOptions.keepDatabase) return;
       const a = new pg.Client({ connectionString: adminUrl });
       await a.connect();
       await a.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
       await a.end();
-      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -9,6 +9,12 @@ export const etagOf = (version: number) => `"${version}"`;
  * A weak or malformed validator never matches (RFC 9110 §13.1.1 uses strong comparison).
  */
 export type IfMatch = undefined | '*' | number[];
+/**
+ * A runtime value of the same name: a parameter typed `IfMatch` in a decorated signature is emitted as a
+ * value reference in its design-time metadata, and a per-file transpiler (ts-jest) cannot tell it is a type.
+ */
+// eslint-disable-next-line @typescript-eslint/no-redeclare
+export const IfMatch = Object;
 
 export function parseIfMatch(header: string | string[] | undefined): IfMatch {
   if (header === undefined) return undefined;
