@@ -13,7 +13,6 @@ export type IfMatch = undefined | '*' | number[];
  * A runtime value of the same name: a parameter typed `IfMatch` in a decorated signature is emitted as a
  * value reference in its design-time metadata, and a per-file transpiler (ts-jest) cannot tell it is a type.
  */
-// eslint-disable-next-line @typescript-eslint/no-redeclare
 export const IfMatch = Object;
 
 export function parseIfMatch(header: string | string[] | undefined): IfMatch {
