@@ -1,0 +1,81 @@
+import { ArrayMaxSize, ArrayUnique, IsArray, IsDateString, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../common/http/pagination.js';
+
+export class CreateEventDto {
+  @IsString() @IsNotEmpty() @MaxLength(300)
+  name: string;
+
+  @IsDateString({ strict: true })
+  startsAt: string;
+
+  @IsOptional() @IsDateString({ strict: true })
+  endsAt?: string;
+
+  @IsOptional() @IsString() @MaxLength(500)
+  location?: string;
+
+  /** The organisation that organises the event. */
+  @IsOptional() @IsUUID('all')
+  organiserId?: string;
+
+  /** The staff users who represent us there; interactions logged there by others are flagged `not_representative`. */
+  @IsOptional() @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  representativeIds?: string[];
+}
+
+export class UpdateEventDto {
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(300)
+  name?: string;
+
+  @IsOptional() @IsDateString({ strict: true })
+  startsAt?: string;
+
+  @IsOptional() @IsDateString({ strict: true })
+  endsAt?: string | null;
+
+  @IsOptional() @IsString() @MaxLength(500)
+  location?: string | null;
+
+  @IsOptional() @IsUUID('all')
+  organiserId?: string | null;
+
+  @IsOptional() @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  representativeIds?: string[];
+}
+
+export class ListEventsQueryDto extends PageQueryDto {
+  /** Events starting at or after this instant. */
+  @IsOptional() @IsDateString({ strict: true })
+  from?: string;
+
+  /** Events starting before this instant. */
+  @IsOptional() @IsDateString({ strict: true })
+  to?: string;
+}
+
+export class EventResponseDto {
+  id: string;
+  name: string;
+  startsAt: string;
+  endsAt: string | null;
+  location: string | null;
+  organiserId: string | null;
+  representativeIds: string[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export class EventSummaryResponseDto {
+  eventId: string;
+  name: string;
+  /** Distinct contacts in the interactions logged at the event. */
+  contactsMet: number;
+  interactionsLogged: number;
+  /** Follow-ups still open (late ones included). */
+  followUpsOpen: number;
+  /** Open and past their due date. */
+  followUpsLate: number;
+  followUpsDone: number;
+  followUpsCancelled: number;
+}

@@ -1,0 +1,72 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { PageQueryDto } from '../../common/http/pagination.js';
+
+export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
+export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+
+export class CreateFollowUpDto {
+  /** The interaction it follows (then the default due date counts from the interaction). */
+  @ValidateIf((o: CreateFollowUpDto) => o.contactId === undefined || o.interactionId !== undefined)
+  @IsUUID('all')
+  interactionId?: string;
+
+  /** For a follow-up on its own: the contact to get back to. One of `interactionId`, `contactId` is required. */
+  @ValidateIf((o: CreateFollowUpDto) => o.interactionId === undefined || o.contactId !== undefined)
+  @IsUUID('all')
+  contactId?: string;
+
+  /** Default FOLLOW_UP_DAYS working days after the interaction (or after now). */
+  @IsOptional() @IsDateString({ strict: true })
+  dueAt?: string;
+
+  /** Default the caller's user. */
+  @IsOptional() @IsUUID('all')
+  assigneeId?: string;
+
+  @IsOptional() @IsString() @MaxLength(2000)
+  note?: string;
+}
+
+export class UpdateFollowUpDto {
+  @IsOptional() @IsIn(FOLLOW_UP_STATUSES)
+  status?: FollowUpStatus;
+
+  @IsOptional() @IsDateString({ strict: true })
+  dueAt?: string;
+
+  @IsOptional() @IsUUID('all')
+  assigneeId?: string;
+
+  @IsOptional() @IsString() @MaxLength(2000)
+  note?: string;
+}
+
+const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class ListFollowUpsQueryDto extends PageQueryDto {
+  @IsOptional() @IsIn(FOLLOW_UP_STATUSES)
+  status?: FollowUpStatus;
+
+  /** `true`: only open follow-ups past their due date; `false`: only those that are not. */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  overdue?: boolean;
+
+  @IsOptional() @IsUUID('all')
+  assigneeId?: string;
+
+  @IsOptional() @IsUUID('all')
+  contactId?: string;
+
+  @IsOptional() @IsUUID('all')
+  eventId?: string;
+
+  @IsOptional() @IsUUID('all')
+  interactionId?: string;
+}
+
+export class CalendarFeedQueryDto {
+  /** The user's calendar token (missing or unknown: 401). */
+  @IsOptional() @IsString() @MaxLength(200)
+  token?: string;
+}

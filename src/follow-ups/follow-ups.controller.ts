@@ -1,0 +1,85 @@
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Access, Public } from '../auth/access.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { Principal } from '../auth/role.js';
+import { IfMatchHeader, type IfMatch } from '../common/http/etag.js';
+import { Page, PageOf } from '../common/http/pagination.js';
+import { UuidParam } from '../common/http/uuid-param.dto.js';
+import { CalendarFeedQueryDto, CreateFollowUpDto, ListFollowUpsQueryDto, UpdateFollowUpDto } from './dto/follow-up.dto.js';
+import { CalendarTokenResponseDto, FollowUpResponseDto } from './dto/follow-up.response.dto.js';
+import { FollowUpsService } from './follow-ups.service.js';
+
+const FollowUpPage = PageOf(FollowUpResponseDto);
+
+@ApiTags('follow-ups')
+@Controller('follow-ups')
+export class FollowUpsController {
+  constructor(private readonly followUps: FollowUpsService) {}
+
+  /** A follow-up on its own, for an interaction or a contact. */
+  @Post()
+  @Access('staff')
+  create(@Body() dto: CreateFollowUpDto, @CurrentPrincipal() p: Principal): Promise<FollowUpResponseDto> {
+    return this.followUps.create(dto, p);
+  }
+
+  @Get()
+  @Access('staff', 'compliance')
+  @ApiOkResponse({ type: FollowUpPage })
+  list(@Query() q: ListFollowUpsQueryDto): Promise<Page<FollowUpResponseDto>> {
+    return this.followUps.list(q);
+  }
+
+  /** Issues (or rotates) the caller's calendar feed token. */
+  @Post('calendar-token')
+  @Access('staff')
+  calendarToken(@CurrentPrincipal() p: Principal): Promise<CalendarTokenResponseDto> {
+    return this.followUps.issueCalendarToken(p.userId, p);
+  }
+
+  @Get(':id')
+  @Access('staff', 'compliance')
+  findOne(@Param() { id }: UuidParam): Promise<FollowUpResponseDto> {
+    return this.followUps.findOne(id);
+  }
+
+  /** Status changes record who closed it and when (`completedAt`, `completedBy`). */
+  @Patch(':id')
+  @Access('staff')
+  update(
+    @Param() { id }: UuidParam,
+    @Body() dto: UpdateFollowUpDto,
+    @IfMatchHeader() ifMatch: IfMatch,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<FollowUpResponseDto> {
+    return this.followUps.update(id, dto, ifMatch, p);
+  }
+}
+
+@ApiTags('follow-ups')
+@Controller()
+export class CalendarFeedController {
+  constructor(private readonly followUps: FollowUpsService) {}
+
+  /** iCalendar feed of a user's open follow-ups; the per-user token in the URL is the credential. */
+  @Get('follow-ups.ics')
+  @Public()
+  @ApiProduces('text/calendar')
+  @ApiOkResponse({ description: 'text/calendar (RFC 5545)', schema: { type: 'string' } })
+  async feed(@Query() q: CalendarFeedQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const body = await this.followUps.calendar(q.token);
+    reply.header('Content-Type', 'text/calendar; charset=utf-8');
+    reply.header('Cache-Control', 'private, no-store');
+    reply.header('Referrer-Policy', 'no-referrer');
+    return body;
+  }
+
+  /** Issues (or rotates) a user's calendar feed token: admin for anyone, staff for themselves. */
+  @Post('users/:id/calendar-token')
+  @Access('staff')
+  issue(@Param() { id }: UuidParam, @CurrentPrincipal() p: Principal): Promise<CalendarTokenResponseDto> {
+    return this.followUps.issueCalendarToken(id, p);
+  }
+}

@@ -1,0 +1,118 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+
+export const INTERACTION_TYPES = ['meeting', 'call', 'email', 'event', 'message', 'other'] as const;
+export type InteractionType = (typeof INTERACTION_TYPES)[number];
+export const RECIPROCITIES = ['give', 'exchange', 'ask'] as const;
+export type Reciprocity = (typeof RECIPROCITIES)[number];
+
+export class FollowUpInputDto {
+  /** When to follow up; default FOLLOW_UP_DAYS working days (Mon–Fri) after the interaction. */
+  @IsOptional() @IsDateString({ strict: true })
+  dueAt?: string;
+
+  /** The staff user who follows up; default the interaction's author. */
+  @IsOptional() @IsUUID('all')
+  assigneeId?: string;
+
+  @IsOptional() @IsString() @MaxLength(2000)
+  note?: string;
+}
+
+export class CreateInteractionDto {
+  @IsIn(INTERACTION_TYPES)
+  type: InteractionType;
+
+  @IsDateString({ strict: true })
+  occurredAt: string;
+
+  /** What was said. Hidden from most readers when `confidential`. */
+  @IsString() @IsNotEmpty() @MaxLength(20000)
+  summary: string;
+
+  /** The external people involved (at least one). */
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  contactIds: string[];
+
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  organisationIds?: string[];
+
+  /** Other staff users who took part (the author is implied). */
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  participantIds?: string[];
+
+  @IsOptional() @IsUUID('all')
+  eventId?: string;
+
+  @ApiPropertyOptional({ enum: RECIPROCITIES })
+  @IsOptional() @IsIn(RECIPROCITIES)
+  reciprocity?: Reciprocity;
+
+  @IsOptional() @IsBoolean()
+  confidential?: boolean;
+
+  /** Puts the interaction in compliance's review queue. */
+  @IsOptional() @IsBoolean()
+  competitionSensitive?: boolean;
+
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => FollowUpInputDto)
+  followUp?: FollowUpInputDto;
+}
+
+export class UpdateInteractionDto {
+  @IsOptional() @IsIn(INTERACTION_TYPES)
+  type?: InteractionType;
+
+  @IsOptional() @IsDateString({ strict: true })
+  occurredAt?: string;
+
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(20000)
+  summary?: string;
+
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  contactIds?: string[];
+
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  organisationIds?: string[];
+
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  participantIds?: string[];
+
+  /** `null` detaches the interaction from its event. */
+  @IsOptional() @IsUUID('all')
+  eventId?: string | null;
+
+  @ApiPropertyOptional({ enum: RECIPROCITIES, nullable: true })
+  @IsOptional() @IsIn(RECIPROCITIES)
+  reciprocity?: Reciprocity | null;
+
+  @IsOptional() @IsBoolean()
+  confidential?: boolean;
+
+  @IsOptional() @IsBoolean()
+  competitionSensitive?: boolean;
+}
+
+export class ReviewDecisionDto {
+  @IsIn(['cleared', 'escalated'])
+  decision: 'cleared' | 'escalated';
+
+  @IsOptional() @IsString() @MaxLength(4000)
+  note?: string;
+}

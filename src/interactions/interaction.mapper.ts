@@ -1,0 +1,102 @@
+import type { Principal } from '../auth/role.js';
+import { FollowUpResponseDto } from '../follow-ups/dto/follow-up.response.dto.js';
+import { iso } from './db.js';
+import { InteractionResponseDto } from './dto/interaction.response.dto.js';
+
+export interface InteractionRow {
+  id: string;
+  type: string;
+  occurred_at: Date;
+  summary: string;
+  author_id: string | null;
+  author_credential_id: string | null;
+  event_id: string | null;
+  reciprocity: string | null;
+  confidential: boolean;
+  competition_sensitive: boolean;
+  review_status: 'pending' | 'cleared' | 'escalated' | null;
+  review_note: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
+  flags: string[];
+  archived_at: Date | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  contact_ids: string[];
+  organisation_ids: string[];
+  participant_ids: string[];
+}
+
+/** Columns every interaction read selects (alias `i`). */
+export const INTERACTION_COLUMNS = `
+  i.id, i.type, i.occurred_at, i.summary, i.author_id, i.author_credential_id, i.event_id, i.reciprocity,
+  i.confidential, i.competition_sensitive, i.review_status, i.review_note, i.reviewed_by, i.reviewed_at,
+  i.flags, i.archived_at, i.version, i.created_at, i.updated_at,
+  ARRAY(SELECT x.contact_id::text FROM interaction_contacts x WHERE x.interaction_id = i.id ORDER BY 1) AS contact_ids,
+  ARRAY(SELECT x.organisation_id::text FROM interaction_organisations x WHERE x.interaction_id = i.id ORDER BY 1) AS organisation_ids,
+  ARRAY(SELECT x.user_id::text FROM interaction_participants x WHERE x.interaction_id = i.id ORDER BY 1) AS participant_ids`;
+
+/** Whether the caller logged the interaction (a user, or an API key without a user that logged it). */
+export function isAuthor(p: Principal, r: Pick<InteractionRow, 'author_id' | 'author_credential_id'>): boolean {
+  if (p.userId) return r.author_id === p.userId;
+  return r.author_id === null && r.author_credential_id === p.credentialId;
+}
+
+/** A confidential summary is for its author, its staff participants, admins and compliance only. */
+export function maySeeSummary(p: Principal, r: InteractionRow): boolean {
+  if (!r.confidential) return true;
+  if (p.role === 'admin' || p.role === 'compliance') return true;
+  if (isAuthor(p, r)) return true;
+  return !!p.userId && r.participant_ids.includes(p.userId);
+}
+
+export function toInteractionResponse(r: InteractionRow, p: Principal, followUps: FollowUpResponseDto[] = []): InteractionResponseDto {
+  const visible = maySeeSummary(p, r);
+  return {
+    id: r.id,
+    type: r.type,
+    occurredAt: iso(r.occurred_at)!,
+    summary: visible ? r.summary : null,
+    summaryHidden: !visible,
+    contactIds: r.contact_ids ?? [],
+    organisationIds: r.organisation_ids ?? [],
+    participantIds: r.participant_ids ?? [],
+    eventId: r.event_id,
+    reciprocity: r.reciprocity,
+    confidential: r.confidential,
+    competitionSensitive: r.competition_sensitive,
+    authorId: r.author_id,
+    flags: r.flags ?? [],
+    review: r.review_status
+      ? { status: r.review_status, note: r.review_note, decidedBy: r.reviewed_by, decidedAt: iso(r.reviewed_at) }
+      : null,
+    followUps: visible ? followUps : followUps.map((f) => ({ ...f, note: null })),
+    archivedAt: iso(r.archived_at),
+    version: r.version,
+    createdAt: iso(r.created_at)!,
+    updatedAt: iso(r.updated_at)!,
+  };
+}
+
+/**
+ * What the audit trail keeps of an interaction: ids, type, time and flags, never the summary (an
+ * interaction may concern several people, so its events carry no single contactId to seal under).
+ */
+export const interactionAudit = (r: InteractionRow) => ({
+  id: r.id,
+  type: r.type,
+  occurredAt: iso(r.occurred_at),
+  contactIds: r.contact_ids,
+  organisationIds: r.organisation_ids,
+  participantIds: r.participant_ids,
+  eventId: r.event_id,
+  reciprocity: r.reciprocity,
+  confidential: r.confidential,
+  competitionSensitive: r.competition_sensitive,
+  reviewStatus: r.review_status,
+  authorId: r.author_id,
+  flags: r.flags,
+  archivedAt: iso(r.archived_at),
+  version: r.version,
+});

@@ -1,0 +1,68 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Access } from '../auth/access.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { Principal } from '../auth/role.js';
+import { Page, PageOf, PageQueryDto } from '../common/http/pagination.js';
+import { UuidParam } from '../common/http/uuid-param.dto.js';
+import {
+  ConflictResponseDto,
+  CreateConflictDto,
+  CreateMembershipDto,
+  CreateReviewDto,
+  MembershipResponseDto,
+  ReviewListResponseDto,
+  ReviewResponseDto,
+} from './dto/network.dto.js';
+import { NetworksService } from './networks.service.js';
+
+const MembershipPage = PageOf(MembershipResponseDto);
+const ConflictPage = PageOf(ConflictResponseDto);
+
+@ApiTags('networks')
+@Controller()
+export class NetworksController {
+  constructor(private readonly networks: NetworksService) {}
+
+  /** Adds an organisation or a staff member to a network (an organisation of kind `network`). */
+  @Post('organisations/:id/memberships')
+  @Access('staff')
+  addMembership(@Param() { id }: UuidParam, @Body() dto: CreateMembershipDto, @CurrentPrincipal() p: Principal): Promise<MembershipResponseDto> {
+    return this.networks.addMembership(id, dto, p);
+  }
+
+  @Get('organisations/:id/memberships')
+  @Access('staff', 'compliance')
+  @ApiOkResponse({ type: MembershipPage })
+  listMemberships(@Param() { id }: UuidParam, @Query() q: PageQueryDto): Promise<Page<MembershipResponseDto>> {
+    return this.networks.listMemberships(id, q);
+  }
+
+  /** Scores the network on the eleven success factors of production networks (1–5 each). */
+  @Post('organisations/:id/reviews')
+  @Access('staff')
+  addReview(@Param() { id }: UuidParam, @Body() dto: CreateReviewDto, @CurrentPrincipal() p: Principal): Promise<ReviewResponseDto> {
+    return this.networks.addReview(id, dto, p);
+  }
+
+  /** The reviews, newest first, and the trend per factor. */
+  @Get('organisations/:id/reviews')
+  @Access('staff', 'compliance')
+  listReviews(@Param() { id }: UuidParam, @Query() q: PageQueryDto): Promise<ReviewListResponseDto> {
+    return this.networks.listReviews(id, q);
+  }
+
+  /** Declares a conflict of interest with an organisation: staff for themselves, admins for anyone. */
+  @Post('users/:id/conflicts')
+  @Access('staff')
+  declareConflict(@Param() { id }: UuidParam, @Body() dto: CreateConflictDto, @CurrentPrincipal() p: Principal): Promise<ConflictResponseDto> {
+    return this.networks.declareConflict(id, dto, p);
+  }
+
+  @Get('users/:id/conflicts')
+  @Access('staff', 'compliance')
+  @ApiOkResponse({ type: ConflictPage })
+  listConflicts(@Param() { id }: UuidParam, @Query() q: PageQueryDto, @CurrentPrincipal() p: Principal): Promise<Page<ConflictResponseDto>> {
+    return this.networks.listConflicts(id, q, p);
+  }
+}

@@ -1,0 +1,25 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Access } from '../auth/access.decorator.js';
+import { FollowUpReportResponseDto, NetworkReportResponseDto, ReportWindowQueryDto } from './dto/engagement-report.dto.js';
+import { EngagementReportsService } from './engagement-reports.service.js';
+
+@ApiTags('reports')
+@Controller('reports')
+export class EngagementReportsController {
+  constructor(private readonly reports: EngagementReportsService) {}
+
+  /** Open, overdue, done on time and done late, overall, per assignee and per event. */
+  @Get('follow-ups')
+  @Access('staff', 'compliance')
+  followUps(@Query() q: ReportWindowQueryDto): Promise<FollowUpReportResponseDto> {
+    return this.reports.followUps(q);
+  }
+
+  /** Interactions per month and type, reciprocity mix vs 70/20/10, dormant relationships, most active organisations and networks. */
+  @Get('network')
+  @Access('staff', 'compliance')
+  network(@Query() q: ReportWindowQueryDto): Promise<NetworkReportResponseDto> {
+    return this.reports.network(q);
+  }
+}
