@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiMethodNotAllowedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ProblemDto } from '../common/errors/problem.js';
 import { Access, Public } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/role.js';
@@ -15,6 +16,7 @@ import {
   ConfirmedConsentResponseDto,
   ConsentCheckQueryDto,
   ConsentDecisionResponseDto,
+  ConsentReceiptDto,
   ConsentResponseDto,
   CreateConsentDto,
   CreateObjectionDto,
@@ -84,6 +86,7 @@ export class ConsentsController {
   /** The consent as an ISO/IEC TS 27560 record with W3C DPV terms. */
   @Get('consents/:id/receipt')
   @Access('staff', 'compliance')
+  @ApiOkResponse({ type: ConsentReceiptDto })
   async receipt(@Param() { id }: UuidParam): Promise<Record<string, unknown>> {
     const { consent, purpose } = await this.consents.loadForReceipt(id);
     return buildConsentReceipt(consent, purpose, process.env.CONTROLLER_NAME ?? 'Rapport');
@@ -92,12 +95,16 @@ export class ConsentsController {
   /** Consent records are never edited: 405. */
   @Patch('consents/:id')
   @Access('staff', 'compliance', 'integration')
+  @ApiParam({ name: 'id', type: String, format: 'uuid' })
+  @ApiMethodNotAllowedResponse({ description: 'Consent records are append-only', type: ProblemDto })
   patch(): never {
     throw methodNotAllowed();
   }
 
   @Put('consents/:id')
   @Access('staff', 'compliance', 'integration')
+  @ApiParam({ name: 'id', type: String, format: 'uuid' })
+  @ApiMethodNotAllowedResponse({ description: 'Consent records are append-only', type: ProblemDto })
   put(): never {
     throw methodNotAllowed();
   }
@@ -105,6 +112,8 @@ export class ConsentsController {
   /** Consent records are never deleted: 405 (withdraw instead). */
   @Delete('consents/:id')
   @Access('staff', 'compliance', 'integration')
+  @ApiParam({ name: 'id', type: String, format: 'uuid' })
+  @ApiMethodNotAllowedResponse({ description: 'Consent records are append-only', type: ProblemDto })
   remove(): never {
     throw methodNotAllowed();
   }

@@ -6,7 +6,7 @@ import type { Principal } from '../auth/role.js';
 import { Page, PageOf } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/uuid-param.dto.js';
 import { DisclosuresService } from './disclosures.service.js';
-import { CreateDisclosureDto, DisclosureQueryDto, DisclosureResponseDto, DisclosureResultDto, JwksDto } from './dto/disclosure.dto.js';
+import { CreateDisclosureDto, DisclosureQueryDto, DisclosureResponseDto, DisclosureResultDto, JwksDto, SigningKeyRotatedDto } from './dto/disclosure.dto.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
 const DisclosurePage = PageOf(DisclosureResponseDto);
@@ -47,7 +47,7 @@ export class SigningKeysController {
   @Post('rotate')
   @HttpCode(200)
   @Access('admin')
-  rotate(): Promise<{ kid: string }> {
+  rotate(): Promise<SigningKeyRotatedDto> {
     return this.keys.rotate();
   }
 }

@@ -174,3 +174,16 @@ export class BulkConsentCheckResponseDto {
   @ApiProperty({ type: [ContactDecisionResponseDto] })
   results: ContactDecisionResponseDto[];
 }
+
+/** ISO/IEC TS 27560 consent record with W3C DPV terms (see docs/readme/consent.md). */
+export class ConsentReceiptDto {
+  schemaVersion: string;
+  recordId: string;
+  piiPrincipalId: string;
+  /** given | requested | withdrawn | expired */
+  consentState: string;
+  /** dpv:ConsentGiven, dpv:ConsentRequested, dpv:ConsentWithdrawn, dpv:ConsentExpired */
+  consentStatus: string;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  purposes: Record<string, unknown>[];
+}

@@ -90,3 +90,8 @@ export class JwksDto {
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
   keys: Record<string, unknown>[];
 }
+
+export class SigningKeyRotatedDto {
+  /** The new active key id. */
+  kid: string;
+}
