@@ -1,4 +1,20 @@
 import { Module } from '@nestjs/common';
+import { AffiliationsService } from './affiliations.service.js';
+import { RejectConsentFieldsInterceptor } from './consent-fields.interceptor.js';
+import { ContactImportService } from './contact-import.service.js';
+import { ContactMergeService } from './contact-merge.service.js';
+import { ContactsController, OrganisationContactsController } from './contacts.controller.js';
+import { ContactsService } from './contacts.service.js';
 
-@Module({})
+@Module({
+  controllers: [ContactsController, OrganisationContactsController],
+  providers: [
+    ContactsService,
+    ContactMergeService,
+    ContactImportService,
+    AffiliationsService,
+    RejectConsentFieldsInterceptor,
+  ],
+  exports: [ContactsService, ContactMergeService],
+})
 export class ContactsModule {}

@@ -1,0 +1,66 @@
+import { ContactResponseDto } from './dto/contact.response.dto.js';
+
+/** A row of `contacts` as raw SQL returns it. */
+export interface ContactRow {
+  id: string;
+  given_name: string;
+  family_name: string;
+  emails: { address: string; label?: string | null }[];
+  phones: { number: string; label?: string | null }[];
+  organisation_id: string | null;
+  job_title: string | null;
+  tags: string[];
+  owner_id: string | null;
+  notes: string | null;
+  preferred_language: string | null;
+  linkedin_url: string | null;
+  xing_url: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  archived_at: Date | null;
+  erased_at: Date | null;
+  merged_into_id: string | null;
+  last_interaction_at: Date | null;
+  /** Exact creation time as text, for cursors (timestamps hold microseconds; JS dates do not). */
+  created_key: string;
+  score?: string;
+}
+
+export const contactColumns = (
+  a = 'c',
+) => `${a}.id, ${a}.given_name, ${a}.family_name, ${a}.emails, ${a}.phones,
+  ${a}.organisation_id, ${a}.job_title, ${a}.tags, ${a}.owner_id, ${a}.notes, ${a}.preferred_language, ${a}.linkedin_url,
+  ${a}.xing_url, ${a}.version, ${a}.created_at, ${a}.updated_at, ${a}.archived_at, ${a}.erased_at, ${a}.merged_into_id,
+  ${a}.last_interaction_at, ${a}.created_at::text AS created_key`;
+export const CONTACT_COLUMNS = contactColumns('c');
+
+const asArray = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+
+export const toContactResponse = (r: ContactRow): ContactResponseDto => ({
+  id: r.id,
+  givenName: r.given_name,
+  familyName: r.family_name,
+  emails: asArray<{ address: string; label?: string | null }>(r.emails).map((e) => ({
+    address: e.address,
+    label: e.label ?? null,
+  })),
+  phones: asArray<{ number: string; label?: string | null }>(r.phones).map((p) => ({
+    number: p.number,
+    label: p.label ?? null,
+  })),
+  organisationId: r.organisation_id,
+  jobTitle: r.job_title,
+  tags: r.tags ?? [],
+  ownerId: r.owner_id,
+  notes: r.notes,
+  preferredLanguage: r.preferred_language,
+  linkedinUrl: r.linkedin_url,
+  xingUrl: r.xing_url,
+  version: r.version,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  archivedAt: r.archived_at,
+  erasedAt: r.erased_at,
+  lastInteractionAt: r.last_interaction_at,
+});

@@ -1,0 +1,54 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsDateString, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateAffiliationDto {
+  @IsUUID('all')
+  organisationId: string;
+
+  @Transform(trim)
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  jobTitle?: string;
+
+  @Transform(trim)
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  department?: string;
+
+  /** First day (YYYY-MM-DD). */
+  @IsOptional()
+  @IsDateString({ strict: true })
+  since?: string;
+
+  /** Last day (YYYY-MM-DD); none while the role lasts. */
+  @IsOptional()
+  @IsDateString({ strict: true })
+  until?: string;
+
+  /** The contact's main role: the contact's `organisationId` (and `jobTitle`, if given) follow it. */
+  @IsOptional()
+  @IsBoolean()
+  primary?: boolean;
+}
+
+export class AffiliationResponseDto {
+  id: string;
+  contactId: string;
+  organisationId: string;
+  organisationName: string;
+  jobTitle: string | null;
+  department: string | null;
+  /** YYYY-MM-DD */
+  since: string | null;
+  until: string | null;
+  primary: boolean;
+  /** True while today lies within since…until. */
+  current: boolean;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}

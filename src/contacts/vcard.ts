@@ -1,0 +1,244 @@
+import { ImportRecord, splitFullName } from './import-record.js';
+
+/** What a vCard is written from. */
+export interface VCardContact {
+  id: string;
+  givenName: string;
+  familyName: string;
+  emails: { address: string; label?: string | null }[];
+  phones: { number: string; label?: string | null }[];
+  organisationName?: string | null;
+  jobTitle?: string | null;
+  notes?: string | null;
+  tags: string[];
+  preferredLanguage?: string | null;
+  linkedinUrl?: string | null;
+  xingUrl?: string | null;
+  updatedAt: Date;
+}
+
+// ---------- writing (RFC 6350, vCard 4.0) ----------
+
+/** TEXT value escaping (RFC 6350 §3.4). */
+export const escapeText = (v: string): string =>
+  v
+    .replace(/\\/g, '\\\\')
+    .replace(/\r\n|\r|\n/g, '\\n')
+    .replace(/,/g, '\\,')
+    .replace(/;/g, '\\;');
+
+/** A parameter value: quoted when it holds characters that need it. */
+const param = (v: string) => (/[;:,"]/.test(v) ? `"${v.replace(/"/g, "'")}"` : v);
+
+/** Folds a content line at 75 octets without splitting a UTF-8 character (§3.2). */
+export function foldLine(line: string): string {
+  const out: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const ch of line) {
+    const size = Buffer.byteLength(ch, 'utf8');
+    const limit = out.length === 0 ? 75 : 74; // continuation lines start with a space
+    if (octets + size > limit) {
+      out.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += ch;
+    octets += size;
+  }
+  out.push(current);
+  return out.join('\r\n ');
+}
+
+const compactDate = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
+
+export function toVCard(c: VCardContact): string {
+  const lines = ['BEGIN:VCARD', 'VERSION:4.0', 'PRODID:-//Rapport//Rapport API//EN', `UID:urn:uuid:${c.id}`];
+  lines.push(`FN:${escapeText(`${c.givenName} ${c.familyName}`.trim())}`);
+  lines.push(`N:${escapeText(c.familyName)};${escapeText(c.givenName)};;;`);
+  c.emails.forEach((e, i) => {
+    const params = [e.label ? `TYPE=${param(e.label.toLowerCase())}` : '', i === 0 ? 'PREF=1' : ''].filter(
+      Boolean,
+    );
+    lines.push(`EMAIL${params.map((p) => `;${p}`).join('')}:${escapeText(e.address)}`);
+  });
+  c.phones.forEach((p, i) => {
+    const params = [
+      'VALUE=uri',
+      p.label ? `TYPE=${param(p.label.toLowerCase())}` : '',
+      i === 0 ? 'PREF=1' : '',
+    ].filter(Boolean);
+    lines.push(`TEL${params.map((x) => `;${x}`).join('')}:tel:${p.number}`);
+  });
+  if (c.organisationName) lines.push(`ORG:${escapeText(c.organisationName)}`);
+  if (c.jobTitle) lines.push(`TITLE:${escapeText(c.jobTitle)}`);
+  if (c.tags.length) lines.push(`CATEGORIES:${c.tags.map(escapeText).join(',')}`);
+  if (c.preferredLanguage) lines.push(`LANG;PREF=1:${c.preferredLanguage}`);
+  if (c.linkedinUrl) lines.push(`SOCIALPROFILE;SERVICE-TYPE=LinkedIn:${c.linkedinUrl}`);
+  if (c.xingUrl) lines.push(`SOCIALPROFILE;SERVICE-TYPE=XING:${c.xingUrl}`);
+  if (c.notes) lines.push(`NOTE:${escapeText(c.notes)}`);
+  lines.push(`REV:${compactDate(c.updatedAt)}`);
+  lines.push('END:VCARD');
+  return lines.map(foldLine).join('\r\n') + '\r\n';
+}
+
+// ---------- reading (vCard 3.0 and 4.0) ----------
+
+interface Property {
+  name: string;
+  params: Record<string, string[]>;
+  value: string;
+}
+
+export const unescapeText = (v: string): string =>
+  v.replace(/\\(.)/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
+
+/** Splits on a separator not preceded by a backslash. */
+function splitUnescaped(v: string, sep: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 0; i < v.length; i++) {
+    const ch = v[i];
+    if (ch === '\\' && i + 1 < v.length) {
+      cur += ch + v[i + 1];
+      i++;
+    } else if (ch === sep) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  parts.push(cur);
+  return parts;
+}
+
+function parseLine(line: string): Property | undefined {
+  // name[;params]:value — the first colon outside quotes ends the parameters.
+  let inQuotes = false;
+  let colon = -1;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '"') inQuotes = !inQuotes;
+    else if (line[i] === ':' && !inQuotes) {
+      colon = i;
+      break;
+    }
+  }
+  if (colon < 0) return undefined;
+  const head = line.slice(0, colon);
+  const value = line.slice(colon + 1);
+  const segments = head.match(/(?:[^;"]|"[^"]*")+/g) ?? [];
+  const name = (segments.shift() ?? '').replace(/^[^.]*\./, '').toUpperCase(); // drop a group prefix (item1.EMAIL)
+  const params: Record<string, string[]> = {};
+  for (const seg of segments) {
+    const eq = seg.indexOf('=');
+    // vCard 2.1/3.0 bare parameters (EMAIL;INTERNET;WORK) are types.
+    const key = eq < 0 ? 'TYPE' : seg.slice(0, eq).toUpperCase();
+    const raw = eq < 0 ? seg : seg.slice(eq + 1);
+    const values = raw.match(/"[^"]*"|[^,]+/g)?.map((s) => s.replace(/^"|"$/g, '')) ?? [];
+    (params[key] ??= []).push(...values);
+  }
+  return { name, params, value };
+}
+
+const LABEL_SKIP = new Set(['pref', 'internet', 'voice', 'x400', 'text']);
+function labelOf(p: Property): string | undefined {
+  const types = (p.params.TYPE ?? []).map((t) => t.toLowerCase()).filter((t) => !LABEL_SKIP.has(t));
+  return types[0];
+}
+
+/** Unfolds lines (§3.2) and reads every BEGIN:VCARD … END:VCARD block. Cards without a name still come back (and are rejected later). */
+export function parseVCards(text: string): ImportRecord[] {
+  const unfolded = text
+    .replace(/\r\n/g, '\n')
+    .replace(/\r/g, '\n')
+    .replace(/\n[ \t]/g, '');
+  const records: ImportRecord[] = [];
+  let current: ImportRecord | undefined;
+  for (const rawLine of unfolded.split('\n')) {
+    const line = rawLine.trimEnd();
+    if (!line) continue;
+    const prop = parseLine(line);
+    if (!prop) continue;
+    if (prop.name === 'BEGIN' && prop.value.toUpperCase() === 'VCARD') {
+      current = { row: records.length + 1, emails: [], phones: [], tags: [] };
+      continue;
+    }
+    if (!current) continue;
+    if (prop.name === 'END' && prop.value.toUpperCase() === 'VCARD') {
+      records.push(current);
+      current = undefined;
+      continue;
+    }
+    const value = prop.value;
+    switch (prop.name) {
+      case 'N': {
+        const [family, given] = splitUnescaped(value, ';').map((s) => unescapeText(s).trim());
+        if (family) current.familyName = family;
+        if (given) current.givenName = given;
+        break;
+      }
+      case 'FN':
+        current.fullName = unescapeText(value).trim();
+        break;
+      case 'EMAIL':
+        current.emails.push({
+          address: unescapeText(value)
+            .replace(/^mailto:/i, '')
+            .trim(),
+          label: labelOf(prop),
+        });
+        break;
+      case 'TEL':
+        current.phones.push({
+          number: unescapeText(value).replace(/^tel:/i, '').trim(),
+          label: labelOf(prop),
+        });
+        break;
+      case 'ORG': {
+        const org = unescapeText(splitUnescaped(value, ';')[0]).trim();
+        if (org) current.organisation = org;
+        break;
+      }
+      case 'TITLE':
+        current.jobTitle = unescapeText(value).trim();
+        break;
+      case 'NOTE':
+        current.notes = unescapeText(value);
+        break;
+      case 'CATEGORIES':
+        current.tags.push(
+          ...splitUnescaped(value, ',')
+            .map((s) => unescapeText(s).trim())
+            .filter(Boolean),
+        );
+        break;
+      case 'LANG':
+        current.preferredLanguage = value.trim();
+        break;
+      case 'URL':
+      case 'SOCIALPROFILE':
+      case 'X-SOCIALPROFILE': {
+        const url = unescapeText(value).trim();
+        const service = [...(prop.params['SERVICE-TYPE'] ?? []), ...(prop.params.TYPE ?? [])]
+          .join(' ')
+          .toLowerCase();
+        if (/linkedin/.test(service) || /linkedin\.com/i.test(url)) current.linkedinUrl = url;
+        else if (/xing/.test(service) || /xing\.com/i.test(url)) current.xingUrl = url;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  for (const r of records) {
+    if ((!r.givenName || !r.familyName) && r.fullName) {
+      const split = splitFullName(r.fullName);
+      r.givenName ??= split.givenName;
+      r.familyName ??= split.familyName;
+    }
+  }
+  return records;
+}

@@ -1,0 +1,104 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import {
+  NETWORK_TYPES,
+  ORGANISATION_KINDS,
+  type NetworkType,
+  type OrganisationKind,
+} from '../organisation.entity.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const trimAll = ({ value }: { value: unknown }) =>
+  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
+const lowerAll = ({ value }: { value: unknown }) =>
+  Array.isArray(value)
+    ? value.map((v) => (typeof v === 'string' ? v.trim().toLowerCase().replace(/^@/, '') : v))
+    : value;
+
+export const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export class CreateOrganisationDto {
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  name: string;
+
+  @ApiPropertyOptional({ enum: ORGANISATION_KINDS, default: 'other' })
+  @IsOptional()
+  @IsIn(ORGANISATION_KINDS)
+  kind?: OrganisationKind;
+
+  /** Web site, e.g. `https://example.org`. */
+  @Transform(trim)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
+  @MaxLength(2000)
+  website?: string | null;
+
+  /** E-mail domains of the organisation's people, e.g. `["example.org"]` (stored lower-case). */
+  @Transform(lowerAll)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(DOMAIN, { each: true, message: 'each value in emailDomains must be a domain like example.org' })
+  emailDomains?: string[];
+
+  /** The parent organisation (a faculty's university, a subsidiary's group). A cycle is a 400. */
+  @IsOptional()
+  @IsUUID('all')
+  parentId?: string | null;
+
+  @Transform(trimAll)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(100, { each: true })
+  tags?: string[];
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  notes?: string | null;
+
+  /** The staff user who owns the relationship (a user id). */
+  @IsOptional()
+  @IsUUID('all')
+  ownerId?: string | null;
+
+  /** Networks only (`kind: "network"`). */
+  @ApiPropertyOptional({ enum: NETWORK_TYPES })
+  @IsOptional()
+  @IsIn(NETWORK_TYPES)
+  networkType?: NetworkType | null;
+
+  /** Networks only: what the network is for. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  networkGoals?: string | null;
+
+  /** Networks only: its rules (membership, confidentiality, …). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  networkRules?: string | null;
+}
+
+export class OrganisationKindDoc {
+  @ApiProperty({ enum: ORGANISATION_KINDS }) kind: OrganisationKind;
+}

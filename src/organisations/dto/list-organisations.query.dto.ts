@@ -1,0 +1,36 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../common/http/pagination.js';
+import { ORGANISATION_KINDS, type OrganisationKind } from '../organisation.entity.js';
+
+export const toBool = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+export class ListOrganisationsQueryDto extends PageQueryDto {
+  /** Finds by name, tolerating small typos; results are ranked. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: ORGANISATION_KINDS })
+  @IsOptional()
+  @IsIn(ORGANISATION_KINDS)
+  kind?: OrganisationKind;
+
+  @IsOptional()
+  @IsUUID('all')
+  parentId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  tag?: string;
+
+  /** Archived organisations are left out unless this is `true`. */
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean()
+  includeArchived?: boolean;
+}
