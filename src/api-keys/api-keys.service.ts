@@ -126,8 +126,8 @@ export class ApiKeysService implements OnApplicationBootstrap {
   async list(q: PageQueryDto): Promise<Page<ApiKeyResponseDto>> {
     const limit = pageSize(q);
     const after = decodeCursor<[string, string]>(q.cursor, 2);
-    const qb = this.repo.createQueryBuilder('k').orderBy('k.created_at', 'ASC').addOrderBy('k.id', 'ASC').limit(limit + 1);
-    if (after) qb.where('(k.created_at, k.id) > (:t, :id)', { t: after[0], id: after[1] });
+    const qb = this.repo.createQueryBuilder('k').orderBy(`date_trunc('milliseconds', k.created_at)`, 'ASC').addOrderBy('k.id', 'ASC').limit(limit + 1);
+    if (after) qb.where(`(date_trunc('milliseconds', k.created_at), k.id) > (:t, :id)`, { t: after[0], id: after[1] });
     return toPage(await qb.getMany(), limit, toResponse, (k) => [k.createdAt.toISOString(), k.id]);
   }
 

@@ -49,8 +49,8 @@ export class UsersService {
   async list(q: PageQueryDto): Promise<Page<UserResponseDto>> {
     const limit = pageSize(q);
     const after = decodeCursor<[string, string]>(q.cursor, 2);
-    const qb = this.repo.createQueryBuilder('u').orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').limit(limit + 1);
-    if (after) qb.where('(u.created_at, u.id) > (:t, :id)', { t: after[0], id: after[1] });
+    const qb = this.repo.createQueryBuilder('u').orderBy(`date_trunc('milliseconds', u.created_at)`, 'ASC').addOrderBy('u.id', 'ASC').limit(limit + 1);
+    if (after) qb.where(`(date_trunc('milliseconds', u.created_at), u.id) > (:t, :id)`, { t: after[0], id: after[1] });
     const rows = await qb.getMany();
     return toPage(rows, limit, toUserResponse, (u) => [u.createdAt.toISOString(), u.id]);
   }

@@ -86,6 +86,11 @@ export function toProblem(exception: unknown, requestId?: string, instance?: str
   let extra: Record<string, unknown> = {};
   let headers: Record<string, string> = {};
 
+  // The Fastify adapter wraps Fastify's own 4xx errors (body parsing, size, content type) in an HttpException
+  // with the original as `cause`: map the original, so e.g. malformed JSON is MALFORMED_JSON, not BAD_REQUEST.
+  const cause = exception instanceof HttpException ? (exception as { cause?: unknown }).cause : undefined;
+  if (cause && typeof cause === 'object' && fromFastifyError(cause as never)) exception = cause;
+
   if (exception instanceof DomainError) {
     status = exception.status;
     code = exception.code;
