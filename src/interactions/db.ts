@@ -10,4 +10,4 @@ export async function queryRows<T>(m: EntityManager, sql: string, params: unknow
   return res as T[];
 }
 
-export const iso = (d: Date | string | null | undefined): string | null => (d == null ? null : new Date(d).toISOString());
+export const iso = (d: Date | string | null | undefined): string | null => (d === null || d === undefined ? null : new Date(d).toISOString());

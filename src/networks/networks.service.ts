@@ -19,7 +19,7 @@ import {
   SuccessFactor,
 } from './dto/network.dto.js';
 
-const dateOnly = (d: Date | string | null) => (d == null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
+const dateOnly = (d: Date | string | null) => (d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 
 interface MembershipRow {
   id: string;
