@@ -11,6 +11,11 @@ export const appConfig = registerAs('app', () => ({
   followUpDays: Number(process.env.FOLLOW_UP_DAYS ?? 3),
   dormantDays: Number(process.env.DORMANT_DAYS ?? 180),
   workersEnabled: process.env.WORKERS_ENABLED !== 'false',
+  webhookPollIntervalMs: Number(process.env.WEBHOOK_POLL_INTERVAL_MS ?? 1000),
+  webhookRetryBaseMs: Number(process.env.WEBHOOK_RETRY_BASE_MS ?? 30_000),
+  webhookRetryWindowSeconds: Number(process.env.WEBHOOK_RETRY_WINDOW_SECONDS ?? 72 * 3600),
+  webhookTimeoutMs: Number(process.env.WEBHOOK_TIMEOUT_MS ?? 10_000),
+  consentExpiryScanIntervalMs: Number(process.env.CONSENT_EXPIRY_SCAN_INTERVAL_MS ?? 60_000),
 }));
 
 export const authConfig = registerAs('auth', () => ({

@@ -48,6 +48,11 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60) FOLLOW_UP_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) DORMANT_DAYS?: number;
   @IsOptional() @Transform(toBool) @IsBoolean() WORKERS_ENABLED?: boolean;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000) WEBHOOK_POLL_INTERVAL_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400_000) WEBHOOK_RETRY_BASE_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) WEBHOOK_RETRY_WINDOW_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(120_000) WEBHOOK_TIMEOUT_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(86_400_000) CONSENT_EXPIRY_SCAN_INTERVAL_MS?: number;
   @IsOptional() @IsString() @MinLength(16) SIGNING_KEY_SECRET?: string;
 }
 
