@@ -16,6 +16,7 @@ import { ContactResponseDto } from './dto/contact.response.dto.js';
 import { CreateContactDto } from './dto/create-contact.dto.js';
 import { ListContactsQueryDto } from './dto/search-contacts.dto.js';
 import { UpdateContactDto } from './dto/update-contact.dto.js';
+import { isEmail } from './email.js';
 import { toVCard } from './vcard.js';
 import { queryRows } from '../organisations/query-rows.js';
 
@@ -39,6 +40,8 @@ const NON_PERSONAL = new Set<keyof CreateContactDto>(['tags', 'ownerId']);
 const REQUIRED = new Set<keyof CreateContactDto>(['givenName', 'familyName']);
 /** Word similarity (pg_trgm) a name, address or organisation name needs to match `q`. */
 export const SEARCH_THRESHOLD = 0.45;
+/** Word similarity an address needs when `q` is a whole e-mail address. */
+export const EMAIL_TYPO_THRESHOLD = 0.75;
 
 /** The stored value of a body field (normalised lists, empty lists for null). */
 function storedValue(prop: keyof CreateContactDto, v: unknown): unknown {
@@ -209,8 +212,14 @@ export class ContactsService {
 
     const t = p(term);
     const tsq = `plainto_tsquery('simple', ${t})`;
-    where.push(`(${t} <% c.search_name OR ${t} <% c.search_emails OR c.search_vector @@ ${tsq}
-      OR c.organisation_id IN (SELECT o.id FROM organisations o WHERE ${t} <% lower(o.name)))`);
+    if (isEmail(term)) {
+      // An e-mail address: that address, or one a typo away — not every address at the same domain.
+      where.push(`(c.email_addresses @> ARRAY[${t}]::text[]
+        OR (${t} <% c.search_emails AND word_similarity(${t}, c.search_emails) >= ${EMAIL_TYPO_THRESHOLD}))`);
+    } else {
+      where.push(`(${t} <% c.search_name OR ${t} <% c.search_emails OR c.search_vector @@ ${tsq}
+        OR c.organisation_id IN (SELECT o.id FROM organisations o WHERE ${t} <% lower(o.name)))`);
+    }
     const after = decodeCursor<[string, string]>(q.cursor, 2);
     const cursorCond = after
       ? `WHERE (s.score < ${p(after[0])}::numeric OR (s.score = ${p(after[0])}::numeric AND s.id > ${p(after[1])}::uuid))`
