@@ -11,6 +11,9 @@ export interface ReceivedWebhook {
   status: number;
 }
 
+/** A queued answer that never comes: the request hangs. */
+export const HANG = 0;
+
 /** A real HTTP receiver on 127.0.0.1: answers each path with the queued status codes, then 200. */
 export class Receiver {
   readonly received: ReceivedWebhook[] = [];
@@ -32,6 +35,9 @@ export class Receiver {
           body: Buffer.concat(chunks).toString('utf8'),
           status,
         });
+        if (status === HANG) {
+          return; // never answers (stop() closes the connection)
+        }
         res.writeHead(status, { 'content-type': 'text/plain' });
         res.end(status < 300 ? 'ok' : 'nope');
       });
