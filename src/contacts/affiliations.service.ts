@@ -88,11 +88,12 @@ export class AffiliationsService {
       ]);
     }
     const m = this.tx.manager;
-    if (dto.primary)
+    if (dto.primary) {
       await m.query(
         'UPDATE contact_affiliations SET is_primary = false, version = version + 1, updated_at = now() WHERE contact_id = $1 AND is_primary',
         [contactId],
       );
+    }
     const ins: { id: string }[] = await m.query(
       `INSERT INTO contact_affiliations (contact_id, organisation_id, job_title, department, since, until, is_primary)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,

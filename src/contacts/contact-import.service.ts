@@ -53,8 +53,9 @@ export function validateRecord(r: ImportRecord): ValidRow | string {
   familyName = familyName?.trim();
   if (!givenName) return 'givenName is missing';
   if (!familyName) return 'familyName is missing';
-  if (givenName.length > MAX.name || familyName.length > MAX.name)
+  if (givenName.length > MAX.name || familyName.length > MAX.name) {
     return `names may have at most ${MAX.name} characters`;
+  }
   const emails = new Map<string, { address: string; label: string | null }>();
   for (const e of r.emails) {
     const address = normaliseEmail(e.address);
@@ -67,13 +68,15 @@ export function validateRecord(r: ImportRecord): ValidRow | string {
     if (!number) return `"${p.number.slice(0, 50)}" is not a valid phone number`;
     if (!phones.has(number)) phones.set(number, { number, label: p.label?.trim() || null });
   }
-  if (r.organisation && r.organisation.length > MAX.org)
+  if (r.organisation && r.organisation.length > MAX.org) {
     return `organisation may have at most ${MAX.org} characters`;
+  }
   if (r.jobTitle && r.jobTitle.length > MAX.job) return `jobTitle may have at most ${MAX.job} characters`;
   if (r.notes && r.notes.length > MAX.notes) return `notes may have at most ${MAX.notes} characters`;
   if (r.tags.some((t) => t.length > MAX.tag)) return `tags may have at most ${MAX.tag} characters each`;
-  if (r.preferredLanguage && !LANGUAGE_TAG.test(r.preferredLanguage))
+  if (r.preferredLanguage && !LANGUAGE_TAG.test(r.preferredLanguage)) {
     return 'preferredLanguage must be a language tag like de or en-GB';
+  }
   const url = (v: string | undefined, host: RegExp, name: string) => {
     if (!v) return undefined;
     try {
@@ -185,8 +188,9 @@ export class ContactImportService {
     return this.tx.run(async (m) => {
       let batch: ImportRecord[] = [];
       const flush = async () => {
-        if (batch.length)
+        if (batch.length) {
           await this.processBatch(m, batch, { result, byEmail, createdIds, updatedIds, orgIds, dryRun });
+        }
         batch = [];
       };
       let any = false;
@@ -219,9 +223,9 @@ export class ContactImportService {
     const valid: ValidRow[] = [];
     for (const r of records) {
       const v = validateRecord(r);
-      if (typeof v === 'string')
+      if (typeof v === 'string') {
         s.result.rejected.push({ row: r.row, reason: v } satisfies ImportRejectionDto);
-      else valid.push(v);
+      } else valid.push(v);
     }
 
     // Existing contacts for the batch's e-mail addresses not seen before, in one query.
@@ -323,7 +327,7 @@ export class ContactImportService {
          RETURNING ${CONTACT_COLUMNS}`,
         [JSON.stringify(inserts.map((t) => toRecord(t.id, t.row, orgOf(t))))],
       );
-      for (const r of rows)
+      for (const r of rows) {
         audits.push({
           action: 'import_create',
           entityType: 'contact',
@@ -331,6 +335,7 @@ export class ContactImportService {
           contactId: r.id,
           after: toContactResponse(r),
         });
+      }
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const t of inserts) {
         t.written = true;
@@ -361,8 +366,9 @@ export class ContactImportService {
       );
       for (const r of rows) {
         const t = changed.find((c) => c.t.id === r.id)!.t;
-        if (!t.createdHere)
+        if (!t.createdHere) {
           await this.notifier.notifyContactEvent({ type: 'contact.rectified', contactId: r.id });
+        }
         audits.push({
           action: 'import_update',
           entityType: 'contact',

@@ -194,8 +194,9 @@ export class ContactMergeService {
       const sets: string[] = [];
       const vals: unknown[] = [survivorId];
       for (const [col, prop] of FILL) {
-        if ((before[prop] === null || before[prop] === '') && dup[prop] !== null && dup[prop] !== '')
+        if ((before[prop] === null || before[prop] === '') && dup[prop] !== null && dup[prop] !== '') {
           sets.push(`${col} = $${vals.push(dup[prop])}`);
+        }
       }
       const emails = unionBy(before.emails, dup.emails, (e) => e.address.toLowerCase());
       const phones = unionBy(before.phones, dup.phones, (p) => p.number);
@@ -298,8 +299,9 @@ export class ContactMergeService {
       if (
         (err as { driverError?: { code?: string }; code?: string }).driverError?.code !== '23505' &&
         (err as { code?: string }).code !== '23505'
-      )
+      ) {
         throw err;
+      }
     }
     // Some other unique rule (partial or on an expression): row by row.
     let moved = 0;

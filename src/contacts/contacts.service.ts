@@ -97,13 +97,15 @@ export class ContactsService {
   async update(id: string, dto: UpdateContactDto, ifMatch: IfMatch): Promise<ContactResponseDto> {
     const current = await this.load(id, true);
     assertIfMatch(ifMatch, current.version);
-    if (current.erased_at)
+    if (current.erased_at) {
       throw new ConflictError('CONTACT_ERASED', `Contact ${id} was erased; it cannot be edited`);
+    }
     for (const prop of REQUIRED) {
-      if (dto[prop] === null)
+      if (dto[prop] === null) {
         throw new ValidationFailedError(`${prop} may not be null`, [
           { field: prop, message: `${prop} may not be null` },
         ]);
+      }
     }
     await this.assertReferences(dto);
     const before = toContactResponse(current);
@@ -155,8 +157,9 @@ export class ContactsService {
   async restore(id: string): Promise<ContactResponseDto> {
     const current = await this.load(id, true);
     if (!current.archived_at) return toContactResponse(current);
-    if (current.erased_at)
+    if (current.erased_at) {
       throw new ConflictError('CONTACT_ERASED', `Contact ${id} was erased; it cannot be restored`);
+    }
     return this.setArchived(current, false);
   }
 
@@ -283,10 +286,11 @@ export class ContactsService {
     }
     if (dto.ownerId) {
       const u: unknown[] = await m.query('SELECT 1 FROM users WHERE id = $1', [dto.ownerId]);
-      if (!u.length)
+      if (!u.length) {
         throw new ValidationFailedError(`ownerId ${dto.ownerId} is not a user`, [
           { field: 'ownerId', message: 'no such user' },
         ]);
+      }
     }
   }
 }

@@ -85,8 +85,9 @@ export function recordFromCells(row: number, fields: (string | undefined)[], cel
         for (const number of value
           .split(/[;,]/)
           .map((s) => s.trim())
-          .filter(Boolean))
+          .filter(Boolean)) {
           rec.phones.push({ number });
+        }
         break;
       case 'tags':
         rec.tags.push(...splitList(value));

@@ -114,14 +114,16 @@ export class OrganisationsService {
   async update(id: string, dto: UpdateOrganisationDto, ifMatch: IfMatch): Promise<OrganisationResponseDto> {
     const current = await this.load(id, true);
     assertIfMatch(ifMatch, current.version);
-    if (dto.name === null)
+    if (dto.name === null) {
       throw new ValidationFailedError('name may not be null', [
         { field: 'name', message: 'name may not be null' },
       ]);
-    if (dto.kind === null)
+    }
+    if (dto.kind === null) {
       throw new ValidationFailedError('kind may not be null', [
         { field: 'kind', message: 'kind may not be null' },
       ]);
+    }
     const kind = dto.kind ?? current.kind;
     const merged = {
       networkType: dto.networkType !== undefined ? dto.networkType : current.network_type,
@@ -213,10 +215,11 @@ export class OrganisationsService {
     const m = this.tx.manager;
     if (dto.ownerId) {
       const u: unknown[] = await m.query('SELECT 1 FROM users WHERE id = $1', [dto.ownerId]);
-      if (!u.length)
+      if (!u.length) {
         throw new ValidationFailedError(`ownerId ${dto.ownerId} is not a user`, [
           { field: 'ownerId', message: 'no such user' },
         ]);
+      }
     }
     if (dto.parentId) {
       const o: unknown[] = await m.query('SELECT 1 FROM organisations WHERE id = $1', [dto.parentId]);

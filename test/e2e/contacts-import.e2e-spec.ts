@@ -166,8 +166,9 @@ describe('Contacts: import', () => {
 
   it('should import 10,000 rows in one request', async () => {
     const lines = ['givenName,familyName,email,company,tags'];
-    for (let i = 0; i < 10_000; i++)
+    for (let i = 0; i < 10_000; i++) {
       lines.push(`Bulk${i},Person${i},bulk${i}@bulk.example,Bulk Org ${i % 50},bulk`);
+    }
     lines.push(`Dup,Row,bulk1@bulk.example,,`);
     const res = await importAs('text/csv', lines.join('\n')).expect(200);
     expect(res.body.created).toHaveLength(10_000);

@@ -102,14 +102,12 @@ describe('Contacts: duplicates and merge', () => {
     // An older tombstone pointing at the duplicate follows it to the survivor.
     const older = await create({ givenName: 'Old', familyName: 'Tombstone' });
     await t.sql(`UPDATE contacts SET merged_into_id = $2 WHERE id = $1`, [older.id, dup.id]);
-    const interaction = await t
-      .api(staff)
-      .post('/interactions', {
-        type: 'meeting',
-        occurredAt: '2026-01-05T10:00:00Z',
-        summary: 'Coffee',
-        contactIds: [dup.id],
-      });
+    const interaction = await t.api(staff).post('/interactions', {
+      type: 'meeting',
+      occurredAt: '2026-01-05T10:00:00Z',
+      summary: 'Coffee',
+      contactIds: [dup.id],
+    });
 
     const merged = await t
       .api(staff)

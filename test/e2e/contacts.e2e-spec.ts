@@ -1,3 +1,4 @@
+import type { Response } from 'supertest';
 import { createTestApp, TestApp } from '../setup/test-app.js';
 
 /** A recipient for an integration key: through the API once it exists, else directly. */
@@ -202,7 +203,7 @@ describe('Contacts', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t
+      const res: Response = await t
         .api(staff)
         .get(`/contacts?tag=pager&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
         .expect(200);
@@ -259,11 +260,12 @@ describe('Contacts', () => {
   });
 
   it('should page ranked search results without repeating or losing any', async () => {
-    for (let i = 0; i < 5; i++)
+    for (let i = 0; i < 5; i++) {
       await t
         .api(staff)
         .post('/contacts', { givenName: `Rank${i}`, familyName: 'Pagination', tags: ['rank'] })
         .expect(201);
+    }
     const ids: string[] = [];
     let cursor: string | undefined;
     for (let i = 0; i < 5; i++) {
@@ -416,5 +418,24 @@ describe('Contacts', () => {
       expect(res.status).toBe(403);
     }
     await t.request().get('/api/v1/contacts').expect(401);
+  });
+  it('should document every contact endpoint in the OpenAPI document', async () => {
+    const doc = (await t.request().get('/openapi.json').expect(200)).body;
+    for (const path of [
+      '/api/v1/contacts',
+      '/api/v1/contacts/search',
+      '/api/v1/contacts/duplicates',
+      '/api/v1/contacts/import',
+      '/api/v1/contacts/{id}',
+      '/api/v1/contacts/{id}/restore',
+      '/api/v1/contacts/{id}/vcard',
+      '/api/v1/contacts/{id}/duplicates',
+      '/api/v1/contacts/{id}/merge',
+      '/api/v1/contacts/{id}/affiliations',
+      '/api/v1/organisations/{id}/contacts',
+    ]) {
+      expect(doc.paths).toHaveProperty([path]);
+    }
+    expect(doc.paths['/api/v1/contacts'].post.requestBody).toBeDefined();
   });
 });

@@ -90,11 +90,12 @@ describe('Organisations', () => {
   });
 
   it('should page through organisations with a cursor', async () => {
-    for (let i = 0; i < 3; i++)
+    for (let i = 0; i < 3; i++) {
       await t
         .api(staff)
         .post('/organisations', { name: `Paging ${i}`, tags: ['paging'] })
         .expect(201);
+    }
     const first = await t.api(staff).get('/organisations?tag=paging&limit=2').expect(200);
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextCursor).toEqual(expect.any(String));
