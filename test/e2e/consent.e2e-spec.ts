@@ -226,6 +226,9 @@ describe('Consent gate: consents, objections and checks', () => {
       expect(res.body.results).toHaveLength(10_000);
       expect(res.body.results.every((r: { reason: string }) => r.reason === 'unknown_contact')).toBe(true);
       await t.api(staff).post('/consent-check', { purpose: 'newsletter', recipientId: recipientA, contactIds: [...ids, '00000000-0000-4000-8000-100000000000'] }).expect(400);
+      const bad = await t.api(staff).post('/consent-check', { purpose: 'newsletter', recipientId: recipientA, contactIds: [ids[0], 'not-a-uuid'] }).expect(400);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'contactIds' })]);
+      await check('not-a-uuid', 'newsletter', recipientA).expect(400);
     });
 
     it('should refuse unauthenticated checks', async () => {

@@ -14,6 +14,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
+import { IsUuidList } from './uuid-list.validator.js';
 import { CONSENT_METHODS, type ConsentMethod, type ConsentStatus } from '../consent.entity.js';
 
 const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
@@ -128,7 +129,8 @@ export class ObjectionResponseDto {
 }
 
 export class ConsentCheckQueryDto {
-  @IsUUID('all')
+  /** Any UUID; one that names no contact is answered `unknown_contact`. */
+  @IsString() @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'contactId must be a UUID' })
   contactId: string;
 
   @IsString() @MaxLength(100) @Matches(SLUG, { message: 'purpose must be a purpose key' })
@@ -146,7 +148,7 @@ export class BulkConsentCheckDto {
   recipientId: string;
 
   /** Up to 10,000 contact ids. */
-  @IsArray() @ArrayMaxSize(10_000) @IsUUID('all', { each: true })
+  @IsArray() @ArrayMaxSize(10_000) @IsUuidList()
   contactIds: string[];
 }
 

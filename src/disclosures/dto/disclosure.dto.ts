@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
+import { IsUuidList } from '../../consent/dto/uuid-list.validator.js';
 
 export class CreateDisclosureDto {
   /** Purpose key. */
@@ -10,7 +11,7 @@ export class CreateDisclosureDto {
   @IsUUID('all')
   recipientId: string;
 
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10_000) @IsUUID('all', { each: true })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10_000) @IsUuidList()
   contactIds: string[];
 
   /** Contact fields wanted; only those also in the purpose's dataCategories are disclosed. Omitted: all dataCategories. */
