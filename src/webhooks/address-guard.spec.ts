@@ -1,9 +1,8 @@
-import type { LookupAddress } from 'node:dns';
 import {
   ipv6Groups,
   isForbiddenAddress,
-  parseWebhookUrl,
-  safeLookup,
+  pinnedLookup,
+  resolveDeliveryTarget,
   UnsafeWebhookUrlError,
 } from './address-guard.js';
 
@@ -50,51 +49,48 @@ describe('isForbiddenAddress', () => {
   });
 });
 
-describe('parseWebhookUrl', () => {
-  it('should accept only https to public hosts by default', () => {
-    expect(parseWebhookUrl('https://hooks.example.org/x', false).hostname).toBe('hooks.example.org');
-    expect(() => parseWebhookUrl('http://hooks.example.org/x', false)).toThrow(UnsafeWebhookUrlError);
-    expect(() => parseWebhookUrl('https://127.0.0.1/x', false)).toThrow(UnsafeWebhookUrlError);
-    expect(() => parseWebhookUrl('https://[::1]/x', false)).toThrow(UnsafeWebhookUrlError);
-    expect(() => parseWebhookUrl('https://user:pw@hooks.example.org/', false)).toThrow(UnsafeWebhookUrlError);
-    expect(() => parseWebhookUrl('ftp://hooks.example.org/', true)).toThrow(UnsafeWebhookUrlError);
+describe('resolveDeliveryTarget', () => {
+  const resolveTo = (...addresses: string[]) => async () => addresses;
+
+  it('should accept https to a host with only public addresses, and return them for pinning', async () => {
+    const t = await resolveDeliveryTarget('https://hooks.example.org/x', false, resolveTo('93.184.216.34'));
+    expect(t.addresses).toEqual(['93.184.216.34']);
+    expect(t.url.hostname).toBe('hooks.example.org');
   });
 
-  it('should accept http and loopback when private targets are allowed', () => {
-    expect(parseWebhookUrl('http://127.0.0.1:8080/hook', true).port).toBe('8080');
+  it.each([
+    ['http://hooks.example.org/x', ['93.184.216.34']],
+    ['https://hooks.example.org/x', ['93.184.216.34', '10.0.0.5']],
+    ['https://hooks.example.org/x', ['::ffff:7f00:1']],
+    ['https://hooks.example.org/x', ['2002:a9fe:a9fe::1']],
+    ['https://127.0.0.1/x', []],
+    ['https://user:pw@hooks.example.org/', ['93.184.216.34']],
+  ])('should refuse %s resolving to %j', async (url, addresses) => {
+    await expect(resolveDeliveryTarget(url, false, resolveTo(...addresses))).rejects.toBeInstanceOf(UnsafeWebhookUrlError);
+  });
+
+  it('should allow http and loopback only with WEBHOOK_ALLOW_PRIVATE, never metadata addresses', async () => {
+    await expect(resolveDeliveryTarget('http://127.0.0.1:8080/hook', true)).resolves.toMatchObject({ addresses: ['127.0.0.1'] });
+    await expect(resolveDeliveryTarget('http://169.254.169.254/', true)).rejects.toBeInstanceOf(UnsafeWebhookUrlError);
   });
 });
 
-describe('safeLookup', () => {
-  const resolver =
-    (addresses: LookupAddress[]) => (_h: string, _o: unknown, cb: (e: null, a: LookupAddress[]) => void) =>
-      cb(null, addresses);
-  const run = (addresses: LookupAddress[], all: boolean) =>
-    new Promise<{ err: Error | null; result: unknown }>((resolve) =>
-      (
-        safeLookup(resolver(addresses)) as unknown as (
-          h: string,
-          o: object,
-          cb: (e: Error | null, r?: unknown) => void,
-        ) => void
-      )('hooks.example.org', { all }, (err, result) => resolve({ err, result })),
+describe('pinnedLookup', () => {
+  const call = (addresses: string[], options: object) =>
+    new Promise<{ err: Error | null; result: unknown; family?: number }>((resolve) =>
+      (pinnedLookup(addresses) as unknown as (h: string, o: object, cb: (e: Error | null, r?: unknown, f?: number) => void) => void)(
+        'anything.example.org',
+        options,
+        (err, result, family) => resolve({ err, result, family }),
+      ),
     );
 
-  it('should refuse a host that resolves to a private address (DNS rebinding)', async () => {
-    const { err } = await run(
-      [
-        { address: '93.184.216.34', family: 4 },
-        { address: '169.254.169.254', family: 4 },
-      ],
-      true,
-    );
-    expect(err).toBeInstanceOf(UnsafeWebhookUrlError);
-  });
-
-  it('should hand the checked public address to the connection', async () => {
-    expect((await run([{ address: '93.184.216.34', family: 4 }], false)).result).toBe('93.184.216.34');
-    expect((await run([{ address: '93.184.216.34', family: 4 }], true)).result).toEqual([
+  it('should answer only with the checked addresses, whatever the host name', async () => {
+    expect(await call(['93.184.216.34'], {})).toMatchObject({ err: null, result: '93.184.216.34', family: 4 });
+    expect((await call(['93.184.216.34', '2606:4700::1'], { all: true })).result).toEqual([
       { address: '93.184.216.34', family: 4 },
+      { address: '2606:4700::1', family: 6 },
     ]);
+    expect((await call(['93.184.216.34'], { family: 6 })).err).toBeInstanceOf(Error);
   });
 });

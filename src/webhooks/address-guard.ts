@@ -1,11 +1,13 @@
-import * as dns from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { assertSafeWebhookUrl, type Resolver } from '../recipients/webhook-url.js';
 
 /**
  * Delivery-time protection against SSRF and DNS rebinding: a webhook URL checked when the recipient was
- * saved may resolve to another address later. Every attempt resolves the host itself, refuses private,
- * loopback, link-local (cloud metadata), shared, reserved and multicast addresses, and connects to exactly
- * the address it checked (the check is the connection's own `lookup`, so there is no second resolution).
+ * saved may resolve to another address later. Every attempt resolves the host again with the recipients'
+ * own check (`assertSafeWebhookUrl`: https only, link-local/metadata/multicast refused always, loopback and
+ * private refused unless WEBHOOK_ALLOW_PRIVATE), judges each address once more with the stricter list below
+ * (IPv6 forms that embed an IPv4 address included), and connects to exactly the addresses it checked
+ * (the connection's `lookup` answers from them: no second resolution to rebind).
  */
 
 const blockedV4 = new BlockList();
@@ -98,56 +100,38 @@ export class UnsafeWebhookUrlError extends Error {
   }
 }
 
-/**
- * Parses a webhook URL and checks what can be checked without resolving it: https only (http too when
- * private targets are allowed), no credentials, and an IP-literal host must be a public address.
- */
-export function parseWebhookUrl(raw: string, allowPrivate: boolean): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UnsafeWebhookUrlError('webhook URL is not a valid URL');
-  }
-  const allowed = allowPrivate ? ['https:', 'http:'] : ['https:'];
-  if (!allowed.includes(url.protocol))
-    {throw new UnsafeWebhookUrlError(`webhook URL scheme ${url.protocol} is not allowed`);}
-  if (url.username || url.password) throw new UnsafeWebhookUrlError('webhook URL must not carry credentials');
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!allowPrivate && isIP(host) && isForbiddenAddress(host)) {
-    throw new UnsafeWebhookUrlError('webhook URL points to a private, loopback or reserved address');
-  }
-  return url;
+export interface DeliveryTarget {
+  url: URL;
+  /** Checked addresses; the connection goes to one of these. */
+  addresses: string[];
 }
 
-type LookupAll = (
-  hostname: string,
-  options: dns.LookupAllOptions,
-  cb: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void,
-) => void;
+/** Resolves and checks a webhook URL for one attempt; throws UnsafeWebhookUrlError. */
+export async function resolveDeliveryTarget(raw: string, allowPrivate: boolean, resolve?: Resolver): Promise<DeliveryTarget> {
+  let target: DeliveryTarget;
+  try {
+    target = await assertSafeWebhookUrl(raw, allowPrivate, { resolve });
+  } catch (e) {
+    throw new UnsafeWebhookUrlError((e as Error).message);
+  }
+  if (!allowPrivate && target.addresses.some((a) => isForbiddenAddress(a))) {
+    throw new UnsafeWebhookUrlError('webhookUrl resolves to a private, loopback or reserved address');
+  }
+  return target;
+}
 
-/**
- * A `lookup` for http(s).request that resolves the host and fails unless every address is public; the
- * socket then connects to an address from this very answer (pinned: no second resolution to rebind).
- */
-export function safeLookup(resolve: LookupAll = dns.lookup as unknown as LookupAll): LookupFunction {
-  return ((hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void) => {
-    const opts = typeof options === 'object' && options ? options : {};
-    resolve(hostname, { family: opts.family, hints: opts.hints, all: true }, (err, addresses) => {
-      if (err) return callback(err);
-      if (!addresses?.length)
-        {return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }));}
-      const bad = addresses.find((a) => isForbiddenAddress(a.address));
-      if (bad) {
-        return callback(
-          Object.assign(
-            new UnsafeWebhookUrlError(`${hostname} resolves to a private, loopback or reserved address`),
-            { code: 'EUNSAFEADDRESS' },
-          ),
-        );
-      }
-      if (opts.all) return callback(null, addresses);
-      return callback(null, addresses[0].address, addresses[0].family);
-    });
+/** A `lookup` for http(s).request that answers only from already checked addresses (DNS pinning). */
+export function pinnedLookup(addresses: string[]): LookupFunction {
+  const all = addresses.map((address) => ({ address, family: isIP(address) }));
+  return ((_hostname: string, options: { all?: boolean; family?: number | string }, callback: (...args: unknown[]) => void) => {
+    const family = options?.family === 4 || options?.family === 'IPv4' ? 4 : options?.family === 6 || options?.family === 'IPv6' ? 6 : 0;
+    const usable = family ? all.filter((a) => a.family === family) : all;
+    if (usable.length === 0) {
+      return callback(Object.assign(new Error('no checked address of the requested family'), { code: 'ENOTFOUND' }));
+    }
+    if (options?.all) {
+      return callback(null, usable);
+    }
+    return callback(null, usable[0].address, usable[0].family);
   }) as LookupFunction;
 }

@@ -1,12 +1,15 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { parseWebhookUrl, safeLookup, UnsafeWebhookUrlError } from './address-guard.js';
+import type { Resolver } from '../recipients/webhook-url.js';
+import { type DeliveryTarget, pinnedLookup, resolveDeliveryTarget, UnsafeWebhookUrlError } from './address-guard.js';
 
 export interface SendOptions {
   timeoutMs: number;
   allowPrivate: boolean;
   /** Aborts the attempt (shutdown). */
   signal?: AbortSignal;
+  /** DNS resolution (tests). */
+  resolve?: Resolver;
 }
 
 export interface SendResult {
@@ -21,33 +24,43 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * One delivery attempt: a POST of `body` with `headers`, to a URL checked again now (scheme, and every
- * resolved address unless private targets are allowed, pinned for the connection). No redirect is
- * followed (a 3xx is a failure), no connection is reused, the whole exchange is bounded by `timeoutMs`.
+ * resolved address; the connection is pinned to the checked addresses). No redirect is followed (a 3xx
+ * is a failure), no connection is reused, resolution and exchange together are bounded by `timeoutMs`.
  * Never throws: a failure is a result.
  */
-export function postWebhook(
-  rawUrl: string,
-  headers: Record<string, string>,
-  body: string,
-  options: SendOptions,
-): Promise<SendResult> {
-  let url: URL;
+export async function postWebhook(rawUrl: string, headers: Record<string, string>, body: string, options: SendOptions): Promise<SendResult> {
+  const deadline = Date.now() + options.timeoutMs;
+  let target: DeliveryTarget;
   try {
-    url = parseWebhookUrl(rawUrl, options.allowPrivate);
+    target = await withTimeout(resolveDeliveryTarget(rawUrl, options.allowPrivate, options.resolve), options.timeoutMs);
   } catch (e) {
-    return Promise.resolve({
-      ok: false,
-      statusCode: null,
-      error: e instanceof UnsafeWebhookUrlError ? e.message : 'invalid webhook URL',
-    });
+    return { ok: false, statusCode: null, error: e instanceof UnsafeWebhookUrlError ? e.message : (e as Error).message };
   }
+  if (options.signal?.aborted) {
+    return { ok: false, statusCode: null, error: 'attempt abandoned (shutdown)' };
+  }
+  return send(target, headers, body, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms resolving the host`)), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+function send(target: DeliveryTarget, headers: Record<string, string>, body: string, options: SendOptions): Promise<SendResult> {
+  const { url } = target;
   const payload = Buffer.from(body, 'utf8');
   const client = url.protocol === 'https:' ? https : http;
 
   return new Promise<SendResult>((resolve) => {
     let settled = false;
     const finish = (r: SendResult) => {
-      if (settled) return;
+      if (settled) {
+        return;
+      }
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -59,7 +72,7 @@ export function postWebhook(
         method: 'POST',
         agent: false,
         headers: { ...headers, 'content-length': String(payload.length), 'user-agent': 'Rapport-Webhooks/1' },
-        lookup: options.allowPrivate ? undefined : safeLookup(),
+        lookup: pinnedLookup(target.addresses),
       },
       (res) => {
         const status = res.statusCode ?? 0;

@@ -38,7 +38,7 @@ export class Receiver {
         if (status === HANG) {
           return; // never answers (stop() closes the connection)
         }
-        res.writeHead(status, { 'content-type': 'text/plain' });
+        res.writeHead(status, { 'content-type': 'text/plain', ...(status >= 300 && status < 400 ? { location: '/redirected' } : {}) });
         res.end(status < 300 ? 'ok' : 'nope');
       });
     });
