@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access, Public } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/role.js';
+import { ProblemDto } from '../common/errors/problem.js';
 import { IfMatchHeader, type IfMatch } from '../common/http/etag.js';
 import { Page, PageOf } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/uuid-param.dto.js';
@@ -68,6 +69,7 @@ export class CalendarFeedController {
   @Public()
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'text/calendar (RFC 5545)', schema: { type: 'string' } })
+  @ApiUnauthorizedResponse({ description: 'Missing, unknown or rotated token', type: ProblemDto })
   async feed(@Query() q: CalendarFeedQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const body = await this.followUps.calendar(q.token);
     reply.header('Content-Type', 'text/calendar; charset=utf-8');

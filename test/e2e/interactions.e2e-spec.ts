@@ -144,6 +144,9 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
       expect(res.body).toMatchObject({ summary: 'Final', version: 2, occurredAt: '2026-11-13T09:00:00.000Z' });
       expect(res.headers.etag).toBe('"2"');
       expect(await lastInteraction(ada)).toBe('2026-11-13T09:00:00.000Z');
+      for (const bad of [{ occurredAt: null }, { summary: null }, { contactIds: [] }, { confidential: null }, { authorId: bob.id }]) {
+        await t.api(alice.key).patch(`/interactions/${id}`, bad).expect(400);
+      }
       const admin = await t.api().patch(`/interactions/${id}`, { reciprocity: 'exchange' }).expect(200);
       expect(admin.body.version).toBe(3);
       const audits = await t.sql<{ action: string }>(`SELECT action FROM audit_events WHERE entity_type = 'interaction' AND entity_id = $1 ORDER BY seq`, [id]);
@@ -253,6 +256,7 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
       const reopened = await t.api(alice.key).patch(`/follow-ups/${late}`, { status: 'open' }).expect(200);
       expect(reopened.body).toMatchObject({ status: 'open', completedAt: null, completedBy: null, overdue: true });
       await t.api(alice.key).patch(`/follow-ups/${late}`, { status: 'finished' }).expect(400);
+      await t.api(alice.key).patch(`/follow-ups/${late}`, { dueAt: null }).expect(400);
       await t.api(alice.key).patch(`/follow-ups/${late}`, { status: 'done' }).set('If-Match', '"1"').expect(412);
     });
 

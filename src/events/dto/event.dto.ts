@@ -1,4 +1,5 @@
 import { ArrayMaxSize, ArrayUnique, IsArray, IsDateString, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { OptionalNotNull } from '../../interactions/dto/optional-not-null.js';
 import { PageQueryDto } from '../../common/http/pagination.js';
 
 export class CreateEventDto {
@@ -24,10 +25,10 @@ export class CreateEventDto {
 }
 
 export class UpdateEventDto {
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(300)
+  @OptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(300)
   name?: string;
 
-  @IsOptional() @IsDateString({ strict: true })
+  @OptionalNotNull() @IsDateString({ strict: true })
   startsAt?: string;
 
   @IsOptional() @IsDateString({ strict: true })
@@ -39,7 +40,7 @@ export class UpdateEventDto {
   @IsOptional() @IsUUID('all')
   organiserId?: string | null;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  @OptionalNotNull() @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
   representativeIds?: string[];
 }
 

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { OptionalNotNull } from '../../interactions/dto/optional-not-null.js';
 import { PageQueryDto } from '../../common/http/pagination.js';
 
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
@@ -29,10 +30,10 @@ export class CreateFollowUpDto {
 }
 
 export class UpdateFollowUpDto {
-  @IsOptional() @IsIn(FOLLOW_UP_STATUSES)
+  @OptionalNotNull() @IsIn(FOLLOW_UP_STATUSES)
   status?: FollowUpStatus;
 
-  @IsOptional() @IsDateString({ strict: true })
+  @OptionalNotNull() @IsDateString({ strict: true })
   dueAt?: string;
 
   @IsOptional() @IsUUID('all')

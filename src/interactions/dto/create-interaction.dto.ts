@@ -16,6 +16,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { OptionalNotNull } from './optional-not-null.js';
 
 export const INTERACTION_TYPES = ['meeting', 'call', 'email', 'event', 'message', 'other'] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
@@ -76,22 +77,22 @@ export class CreateInteractionDto {
 }
 
 export class UpdateInteractionDto {
-  @IsOptional() @IsIn(INTERACTION_TYPES)
+  @OptionalNotNull() @IsIn(INTERACTION_TYPES)
   type?: InteractionType;
 
-  @IsOptional() @IsDateString({ strict: true })
+  @OptionalNotNull() @IsDateString({ strict: true })
   occurredAt?: string;
 
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(20000)
+  @OptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(20000)
   summary?: string;
 
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  @OptionalNotNull() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
   contactIds?: string[];
 
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
   organisationIds?: string[];
 
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
   participantIds?: string[];
 
   /** `null` detaches the interaction from its event. */
@@ -102,10 +103,10 @@ export class UpdateInteractionDto {
   @IsOptional() @IsIn(RECIPROCITIES)
   reciprocity?: Reciprocity | null;
 
-  @IsOptional() @IsBoolean()
+  @OptionalNotNull() @IsBoolean()
   confidential?: boolean;
 
-  @IsOptional() @IsBoolean()
+  @OptionalNotNull() @IsBoolean()
   competitionSensitive?: boolean;
 }
 
