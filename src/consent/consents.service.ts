@@ -91,7 +91,8 @@ export class ConsentsService {
     if (obtainedAt.getTime() > now.getTime() + FUTURE_SKEW_MS) {
       throw new ValidationFailedError('obtainedAt is in the future', [{ field: 'obtainedAt', message: 'must not be in the future' }]);
     }
-    if (expiresAt && expiresAt.getTime() <= obtainedAt.getTime()) {
+    // With an explicit obtainedAt the expiry must follow it; without one, a past expiresAt records a consent expired from the start.
+    if (expiresAt && dto.obtainedAt && expiresAt.getTime() <= obtainedAt.getTime()) {
       throw new ValidationFailedError('expiresAt must be after obtainedAt', [{ field: 'expiresAt', message: 'must be after obtainedAt' }]);
     }
     await this.assertContact(contactId, true);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Access, Public } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
@@ -60,6 +60,7 @@ export class JwksController {
 
   @Get()
   @Public()
+  @Header('Cache-Control', 'public, max-age=300')
   jwks(): Promise<JwksDto> {
     return this.keys.publicKeys() as unknown as Promise<JwksDto>;
   }

@@ -78,6 +78,13 @@ describe('Consent gate: consents, objections and checks', () => {
     expect(hist.body.nextCursor).toBeNull();
   });
 
+  it('should record a consent whose expiresAt is already past as expired, even without obtainedAt', async () => {
+    const c = await contact();
+    const res = await t.api(staff).post(`/contacts/${c}/consents`, { purpose: 'newsletter', method: 'paper', noticeVersion: 'v1', expiresAt: '2021-01-01T00:00:00Z' }).expect(201);
+    expect(res.body.status).toBe('expired');
+    expect((await check(c, 'newsletter', recipientA).expect(200)).body.reason).toBe('consent_expired');
+  });
+
   it('should keep the whole history, withdrawn and expired included', async () => {
     const c = await contact();
     const a = await t.api(staff).post(`/contacts/${c}/consents`, { purpose: 'newsletter', method: 'paper', noticeVersion: 'v1' }).expect(201);
@@ -160,6 +167,8 @@ describe('Consent gate: consents, objections and checks', () => {
     await t.api(staff).post(`/contacts/00000000-0000-4000-8000-000000000000/consents`, { purpose: 'newsletter', method: 'paper', noticeVersion: 'v1' }).expect(404);
     await t.api(staff).post(`/contacts/${c}/consents`, { purpose: 'newsletter', method: 'paper', noticeVersion: 'v1', obtainedAt: '2024-01-02T00:00:00Z', expiresAt: '2024-01-01T00:00:00Z' }).expect(400);
     await t.api(integrationA).post(`/contacts/${c}/consents`, { purpose: 'newsletter', method: 'paper', noticeVersion: 'v1' }).expect(403);
+    await t.api(staff).post(`/contacts/${c}/consents`, { purpose: 'newsletter', method: 'verbal', noticeVersion: 'v1', interactionId: '00000000-0000-4000-8000-000000000000' }).expect(404);
+    await t.api(staff).post(`/contacts/${c}/consents`, { purpose: 'newsletter', method: 'paper', noticeVersion: 'v1', recipientIds: ['00000000-0000-4000-8000-000000000000'] }).expect(404);
   });
 
   it('should give a consent receipt in ISO/IEC TS 27560 fields with DPV terms', async () => {
