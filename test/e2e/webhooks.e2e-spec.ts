@@ -317,4 +317,48 @@ describe('Webhooks (GDPR Art. 19 recipient notification)', () => {
     );
     expect(await deliveriesOf(contact)).toHaveLength(0);
   });
+
+  it('should walk the marketing tool through to the signed webhook that says stop (via the API)', async () => {
+    const purpose = await t.api().post('/purposes', {
+      key: 'mailer-news',
+      name: 'Monthly newsletter',
+      description: 'News, monthly',
+      legalBasis: 'consent',
+      dataCategories: ['givenName', 'familyName', 'emails'],
+    });
+    expect(purpose.status).toBe(201);
+    const recipient = await t.api().post('/recipients', { name: 'Mailer', kind: 'internal_tool', webhookUrl: rx.url('/mailer') });
+    expect(recipient.status).toBe(201);
+    const secret = recipient.body.secret as string;
+    expect(secret).toMatch(/^whsec_/);
+    const mailerKey = await t.createKey('integration', { recipientId: recipient.body.id });
+    const staff = await t.createKey('staff');
+    const contact = await t.api(staff).post('/contacts', { givenName: 'Ada', familyName: 'Byron', emails: [{ address: 'ada.byron@example.org' }] });
+    expect(contact.status).toBe(201);
+    const contactId = contact.body.id as string;
+    const consent = await t.api(staff).post(`/contacts/${contactId}/consents`, { purpose: 'mailer-news', method: 'web_form', noticeVersion: '2026-01' });
+    expect(consent.status).toBe(201);
+    const disclosed = await t.api(mailerKey).post('/disclosures', { purpose: 'mailer-news', recipientId: recipient.body.id, contactIds: [contactId] });
+    expect(disclosed.status).toBe(201);
+    expect(disclosed.body.disclosed).toHaveLength(1);
+
+    // The person unsubscribes: the withdrawal notifies the tool (signed, thin).
+    const withdrawn = await t.api(mailerKey).post(`/consents/${consent.body.id}/withdraw`, { reason: 'unsubscribe link' });
+    expect(withdrawn.status).toBe(200);
+    const [stop] = await waitFor(() => (rx.at('/mailer').length >= 1 ? rx.at('/mailer') : undefined), 'the withdrawal webhook');
+    const payload = new Webhook(secret).verify(stop.body, stop.headers as Record<string, string>) as Record<string, unknown>;
+    expect(payload).toEqual({ type: 'consent.withdrawn', contactId, purpose: 'mailer-news', occurredAt: withdrawn.body.withdrawnAt });
+    expect(stop.body).not.toMatch(/Ada|Byron|ada\.byron/);
+
+    // An objection and an erasure reach the tool too.
+    expect((await t.api(staff).post(`/contacts/${contactId}/objections`, { purpose: 'mailer-news' })).status).toBe(201);
+    expect((await t.api().post(`/contacts/${contactId}/erase`, {})).status).toBeLessThan(300);
+    const all = await waitFor(() => (rx.at('/mailer').length >= 3 ? rx.at('/mailer') : undefined), 'three webhooks');
+    const types = all.map((m) => (new Webhook(secret).verify(m.body, m.headers as Record<string, string>) as { type: string }).type);
+    expect(types.sort()).toEqual(['consent.withdrawn', 'contact.erased', 'contact.objected']);
+    for (const m of all) expect(m.body).not.toMatch(/Ada|Byron|ada\.byron/);
+
+    const listed = await t.api().get(`/webhook-deliveries?recipientId=${recipient.body.id}`).expect(200);
+    expect(listed.body.items.map((d: { type: string }) => d.type).sort()).toEqual(['consent.withdrawn', 'contact.erased', 'contact.objected']);
+  });
 });
