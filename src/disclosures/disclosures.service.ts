@@ -80,28 +80,36 @@ export class DisclosuresService {
 
     const id = randomUUID();
     const actorId = actorIdOf(principal);
+    // The final decision per contact: an allowed contact whose row vanished (erased meanwhile) is withheld.
+    const final = decisions.map((d) => {
+      const ok = d.allowed && dataById.has(d.contactId);
+      return {
+        contactId: d.contactId,
+        allowed: ok,
+        reason: d.allowed && !ok ? 'contact_erased' : d.reason,
+        legalBasis: ok ? d.legalBasis : null,
+        consentId: ok ? d.consentId : null,
+      };
+    });
+    // The signed record: who received which fields of which contacts, on which basis — never the data itself.
     const record = {
       iss: 'rapport',
+      jti: id,
+      id,
       disclosureId: id,
       iat: Math.floor(now.getTime() / 1000),
-      issuedAt: now.toISOString(),
+      createdAt: now.toISOString(),
       purpose: purpose.key,
       purposeId: purpose.id,
+      purposeLegalBasis: purpose.legalBasis,
       recipientId: recipient.id,
       actor: { type: principal.kind, id: actorId, role: principal.role },
       requestedFields: dto.fields ?? null,
       fields,
-      decisions: decisions.map((d) => ({
-        contactId: d.contactId,
-        allowed: d.allowed && dataById.has(d.contactId),
-        reason: d.allowed && !dataById.has(d.contactId) ? 'contact_erased' : d.reason,
-        legalBasis: d.legalBasis,
-        consentId: d.consentId,
-        fields: d.allowed && dataById.has(d.contactId) ? fields : [],
-      })),
+      disclosed: final.filter((d) => d.allowed).map((d) => ({ contactId: d.contactId, reason: d.reason, legalBasis: d.legalBasis, consentId: d.consentId })),
+      withheld: final.filter((d) => !d.allowed).map((d) => ({ contactId: d.contactId, reason: d.reason })),
     };
     const { jws, kid } = await this.signing.signCompact(record);
-    const final = record.decisions;
     const disclosedCount = final.filter((d) => d.allowed).length;
 
     await m.query(

@@ -104,8 +104,8 @@ describe('Disclosures through the gate', () => {
     const { payload, protectedHeader } = await compactVerify(res.body.receipt, createLocalJWKSet(jwks.body));
     expect(protectedHeader.alg).toBe('EdDSA');
     const record = JSON.parse(new TextDecoder().decode(payload));
-    expect(record).toMatchObject({ disclosureId: res.body.id, purpose: 'newsletter', recipientId: mailer, fields: ['givenName', 'emails'] });
-    expect(record.decisions).toEqual([expect.objectContaining({ contactId: c, allowed: true, reason: 'consent_granted' })]);
+    expect(record).toMatchObject({ id: res.body.id, disclosureId: res.body.id, purpose: 'newsletter', recipientId: mailer, fields: ['givenName', 'emails'], withheld: [] });
+    expect(record.disclosed).toEqual([expect.objectContaining({ contactId: c, reason: 'consent_granted', legalBasis: 'consent' })]);
     expect(JSON.stringify(record)).not.toContain('frances@example.org');
 
     // Rotation keeps the old key published, so old receipts still verify.
