@@ -1,3 +1,4 @@
+import type { Principal } from '../auth/role.js';
 import { iso } from '../interactions/db.js';
 import { FollowUpResponseDto } from './dto/follow-up.response.dto.js';
 
@@ -18,6 +19,8 @@ export interface FollowUpRow {
   version: number;
   created_at: Date;
   updated_at: Date;
+  /** Set when the follow-up belongs to a confidential interaction: who may read its note. */
+  confidential_of: { authorId: string | null; authorCredentialId: string | null; participantIds: string[] } | null;
 }
 
 /** Columns every follow-up read selects (alias `f`). */
@@ -30,9 +33,24 @@ export const FOLLOW_UP_COLUMNS = `
       SELECT ic.contact_id::text AS x FROM interaction_contacts ic WHERE ic.interaction_id = f.interaction_id
       UNION SELECT f.contact_id::text WHERE f.contact_id IS NOT NULL
     ) s ORDER BY x
-  ) AS contact_ids`;
+  ) AS contact_ids,
+  (SELECT json_build_object('authorId', i.author_id, 'authorCredentialId', i.author_credential_id,
+            'participantIds', ARRAY(SELECT p.user_id::text FROM interaction_participants p WHERE p.interaction_id = i.id))
+     FROM interactions i WHERE i.id = f.interaction_id AND i.confidential) AS confidential_of`;
 
-export const toFollowUpResponse = (r: FollowUpRow): FollowUpResponseDto => ({
+/**
+ * The note of a follow-up on a confidential interaction is for the people who may read the interaction's
+ * summary, and for the assignee.
+ */
+export function mayReadNote(p: Principal | undefined, r: Pick<FollowUpRow, 'confidential_of' | 'assignee_id'>): boolean {
+  const c = r.confidential_of;
+  if (!c || !p) return true;
+  if (p.role === 'admin' || p.role === 'compliance') return true;
+  if (p.userId) return p.userId === r.assignee_id || p.userId === c.authorId || c.participantIds.includes(p.userId);
+  return c.authorId === null && c.authorCredentialId === p.credentialId;
+}
+
+export const toFollowUpResponse = (r: FollowUpRow, p?: Principal): FollowUpResponseDto => ({
   id: r.id,
   interactionId: r.interaction_id,
   contactId: r.contact_id,
@@ -40,7 +58,8 @@ export const toFollowUpResponse = (r: FollowUpRow): FollowUpResponseDto => ({
   eventId: r.event_id,
   dueAt: iso(r.due_at)!,
   assigneeId: r.assignee_id,
-  note: r.note,
+  note: mayReadNote(p, r) ? r.note : null,
+  noteHidden: !mayReadNote(p, r),
   status: r.status,
   overdue: r.overdue,
   completedAt: iso(r.completed_at),
@@ -62,6 +81,6 @@ export const followUpAudit = (f: FollowUpResponseDto) => ({
   status: f.status,
   completedAt: f.completedAt,
   completedBy: f.completedBy,
-  hasNote: f.note !== null,
+  hasNote: f.note !== null || f.noteHidden,
   version: f.version,
 });

@@ -29,8 +29,8 @@ export class FollowUpsController {
   @Get()
   @Access('staff', 'compliance')
   @ApiOkResponse({ type: FollowUpPage })
-  list(@Query() q: ListFollowUpsQueryDto): Promise<Page<FollowUpResponseDto>> {
-    return this.followUps.list(q);
+  list(@Query() q: ListFollowUpsQueryDto, @CurrentPrincipal() p: Principal): Promise<Page<FollowUpResponseDto>> {
+    return this.followUps.list(q, p);
   }
 
   /** Issues (or rotates) the caller's calendar feed token. */
@@ -42,8 +42,8 @@ export class FollowUpsController {
 
   @Get(':id')
   @Access('staff', 'compliance')
-  findOne(@Param() { id }: UuidParam): Promise<FollowUpResponseDto> {
-    return this.followUps.findOne(id);
+  findOne(@Param() { id }: UuidParam, @CurrentPrincipal() p: Principal): Promise<FollowUpResponseDto> {
+    return this.followUps.findOne(id, p);
   }
 
   /** Status changes record who closed it and when (`completedAt`, `completedBy`). */

@@ -48,7 +48,7 @@ export class FollowUpsService {
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [f.interactionId, f.contactId, f.eventId, dueAt, assigneeId, f.note ?? null, actorIdOf(principal)],
     );
-    return (await this.load(m, id))!;
+    return (await this.load(m, id, principal))!;
   }
 
   async create(dto: CreateFollowUpDto, principal: Principal): Promise<FollowUpResponseDto> {
@@ -75,26 +75,26 @@ export class FollowUpsService {
     return created;
   }
 
-  async findOne(id: string): Promise<FollowUpResponseDto> {
-    const f = await this.load(this.tx.manager, id);
+  async findOne(id: string, principal: Principal): Promise<FollowUpResponseDto> {
+    const f = await this.load(this.tx.manager, id, principal);
     if (!f) throw new NotFoundError('Follow-up', id);
     return f;
   }
 
-  async forInteractions(m: EntityManager, interactionIds: string[]): Promise<Map<string, FollowUpResponseDto[]>> {
+  async forInteractions(m: EntityManager, interactionIds: string[], principal: Principal): Promise<Map<string, FollowUpResponseDto[]>> {
     const out = new Map<string, FollowUpResponseDto[]>();
     if (interactionIds.length === 0) return out;
     const rows = await queryRows<FollowUpRow>(
       m, `SELECT ${FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.interaction_id = ANY($1::uuid[]) ORDER BY f.due_at, f.id`, [interactionIds]);
     for (const r of rows) {
       const list = out.get(r.interaction_id!) ?? [];
-      list.push(toFollowUpResponse(r));
+      list.push(toFollowUpResponse(r, principal));
       out.set(r.interaction_id!, list);
     }
     return out;
   }
 
-  async list(q: ListFollowUpsQueryDto): Promise<Page<FollowUpResponseDto>> {
+  async list(q: ListFollowUpsQueryDto, principal: Principal): Promise<Page<FollowUpResponseDto>> {
     const limit = pageSize(q);
     const where: string[] = [];
     const params: unknown[] = [];
@@ -117,14 +117,14 @@ export class FollowUpsService {
        ORDER BY f.due_at, f.id LIMIT ${limit + 1}`,
       params,
     );
-    return toPage(rows, limit, toFollowUpResponse, (r) => [new Date(r.due_at).toISOString(), r.id]);
+    return toPage(rows, limit, (r) => toFollowUpResponse(r, principal), (r) => [new Date(r.due_at).toISOString(), r.id]);
   }
 
   async update(id: string, dto: UpdateFollowUpDto, ifMatch: IfMatch, principal: Principal): Promise<FollowUpResponseDto> {
     const m = this.tx.manager;
     const [locked] = await queryRows(m, 'SELECT id FROM follow_ups WHERE id = $1 FOR UPDATE', [id]);
     if (!locked) throw new NotFoundError('Follow-up', id);
-    const before = (await this.load(m, id))!;
+    const before = (await this.load(m, id, principal))!;
     assertIfMatch(ifMatch, before.version);
     if (dto.assigneeId) await this.assertUser(m, dto.assigneeId);
     const sets: string[] = [];
@@ -140,7 +140,7 @@ export class FollowUpsService {
     if (dto.note !== undefined) sets.push(`note = ${p(dto.note)}`);
     if (sets.length === 0) return before;
     await m.query(`UPDATE follow_ups SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1`, params);
-    const after = (await this.load(m, id))!;
+    const after = (await this.load(m, id, principal))!;
     const action = dto.status !== undefined && dto.status !== before.status ? `status_${after.status}` : 'update';
     await this.audit.record({ action, entityType: 'follow_up', entityId: id, before: followUpAudit(before), after: followUpAudit(after) });
     return after;
@@ -206,9 +206,9 @@ export class FollowUpsService {
     return cal.toString();
   }
 
-  private async load(m: EntityManager, id: string): Promise<FollowUpResponseDto | undefined> {
+  private async load(m: EntityManager, id: string, principal: Principal): Promise<FollowUpResponseDto | undefined> {
     const [row] = await queryRows<FollowUpRow>(m, `SELECT ${FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.id = $1`, [id]);
-    return row ? toFollowUpResponse(row) : undefined;
+    return row ? toFollowUpResponse(row, principal) : undefined;
   }
 
   private async assertUser(m: EntityManager, userId: string): Promise<void> {

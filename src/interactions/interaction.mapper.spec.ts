@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/role.js';
+import { mayReadNote } from '../follow-ups/follow-up.mapper.js';
 import { InteractionRow, maySeeSummary, toInteractionResponse } from './interaction.mapper.js';
 
 const principal = (role: Principal['role'], userId: string | null, credentialId = 'key-1'): Principal => ({
@@ -47,9 +48,19 @@ describe('confidential summaries', () => {
     expect(maySeeSummary(principal('staff', null, 'other-key'), row({ author_id: null, author_credential_id: 'k' }))).toBe(false);
     expect(maySeeSummary(principal('staff', null, 'k'), row({ author_id: null, author_credential_id: 'k' }))).toBe(true);
   });
-  it('should null the summary and the follow-up notes and say so', () => {
-    const res = toInteractionResponse(row(), principal('staff', 'other'), [{ note: 'call back' } as never]);
-    expect(res).toMatchObject({ summary: null, summaryHidden: true, followUps: [{ note: null }] });
+  it('should null the summary and say so', () => {
+    const res = toInteractionResponse(row(), principal('staff', 'other'));
+    expect(res).toMatchObject({ summary: null, summaryHidden: true });
     expect(toInteractionResponse(row({ confidential: false }), principal('staff', 'other'))).toMatchObject({ summary: 'secret', summaryHidden: false });
+  });
+});
+
+describe('follow-up notes of confidential interactions', () => {
+  const c = { confidential_of: { authorId: 'author', authorCredentialId: 'k', participantIds: ['participant'] }, assignee_id: 'assignee' };
+  it('should be readable by the assignee, the author, participants, admin and compliance only', () => {
+    for (const who of ['assignee', 'author', 'participant']) expect(mayReadNote(principal('staff', who), c)).toBe(true);
+    expect(mayReadNote(principal('compliance', null), c)).toBe(true);
+    expect(mayReadNote(principal('staff', 'other'), c)).toBe(false);
+    expect(mayReadNote(principal('staff', 'other'), { ...c, confidential_of: null })).toBe(true);
   });
 });

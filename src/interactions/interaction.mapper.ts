@@ -71,7 +71,7 @@ export function toInteractionResponse(r: InteractionRow, p: Principal, followUps
     review: r.review_status
       ? { status: r.review_status, note: r.review_note, decidedBy: r.reviewed_by, decidedAt: iso(r.reviewed_at) }
       : null,
-    followUps: visible ? followUps : followUps.map((f) => ({ ...f, note: null })),
+    followUps,
     archivedAt: iso(r.archived_at),
     version: r.version,
     createdAt: iso(r.created_at)!,

@@ -251,12 +251,12 @@ export class InteractionsService {
        ORDER BY i.occurred_at DESC, i.id DESC LIMIT ${limit + 1}`,
       params,
     );
-    const followUps = await this.followUps.forInteractions(m, rows.slice(0, limit).map((r) => r.id));
+    const followUps = await this.followUps.forInteractions(m, rows.slice(0, limit).map((r) => r.id), p);
     return toPage(rows, limit, (r) => toInteractionResponse(r, p, followUps.get(r.id)), (r) => [new Date(r.occurred_at).toISOString(), r.id]);
   }
 
   private async respond(m: EntityManager, row: InteractionRow, p: Principal): Promise<InteractionResponseDto> {
-    const followUps = await this.followUps.forInteractions(m, [row.id]);
+    const followUps = await this.followUps.forInteractions(m, [row.id], p);
     return toInteractionResponse(row, p, followUps.get(row.id));
   }
 

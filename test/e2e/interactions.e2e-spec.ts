@@ -104,7 +104,14 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
   describe('confidential interactions', () => {
     let id: string;
     beforeAll(async () => {
-      const res = await log(alice, { contactIds: [linus], summary: 'Salary expectations', confidential: true, participantIds: [bob.id], occurredAt: '2026-11-10T09:00:00Z' }).expect(201);
+      const res = await log(alice, {
+        contactIds: [linus],
+        summary: 'Salary expectations',
+        confidential: true,
+        participantIds: [bob.id],
+        occurredAt: '2026-11-10T09:00:00Z',
+        followUp: { note: 'Offer 5% more', assigneeId: carol.id, dueAt: '2099-02-01T09:00:00Z' },
+      }).expect(201);
       id = res.body.id;
     });
 
@@ -121,6 +128,18 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
       const timeline = await t.api(carol.key).get(`/contacts/${linus}/interactions`).expect(200);
       expect(timeline.body.items.find((i: { id: string }) => i.id === id)).toMatchObject({ summary: null, summaryHidden: true });
       expect(JSON.stringify(timeline.body)).not.toContain('Salary');
+    });
+
+    it("should show the follow-up's note to its assignee and the interaction's readers only", async () => {
+      const forCarol = await t.api(carol.key).get(`/follow-ups?interactionId=${id}`).expect(200);
+      expect(forCarol.body.items[0]).toMatchObject({ note: 'Offer 5% more', noteHidden: false, assigneeId: carol.id });
+      const otherStaff = await user('Dave');
+      const forDave = await t.api(otherStaff.key).get(`/follow-ups?interactionId=${id}`).expect(200);
+      expect(forDave.body.items[0]).toMatchObject({ note: null, noteHidden: true });
+      const viaInteraction = await t.api(otherStaff.key).get(`/interactions/${id}`).expect(200);
+      expect(viaInteraction.body.followUps[0]).toMatchObject({ note: null, noteHidden: true });
+      const forBob = await t.api(bob.key).get(`/interactions/${id}`).expect(200);
+      expect(forBob.body.followUps[0].note).toBe('Offer 5% more');
     });
 
     it('should keep the summary out of the audit trail', async () => {

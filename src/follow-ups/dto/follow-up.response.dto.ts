@@ -11,6 +11,8 @@ export class FollowUpResponseDto {
   dueAt: string;
   assigneeId: string | null;
   note: string | null;
+  /** True when the note was withheld: the follow-up belongs to a confidential interaction the caller may not read. */
+  noteHidden: boolean;
   @ApiProperty({ enum: ['open', 'done', 'cancelled'] })
   status: 'open' | 'done' | 'cancelled';
   /** Open and past its due date. */
