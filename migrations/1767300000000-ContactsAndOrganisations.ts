@@ -43,8 +43,8 @@ export class ContactsAndOrganisations1767300000000 implements MigrationInterface
     await q.query(`
       ALTER TABLE contacts
         ADD COLUMN preferred_language text,
-        ADD COLUMN linkedin_url       text,
-        ADD COLUMN xing_url           text,
+        ADD COLUMN social_profiles    jsonb NOT NULL DEFAULT '{}' CONSTRAINT contacts_social_profiles_ck
+                                        CHECK (jsonb_typeof(social_profiles) = 'object'),
         ADD COLUMN email_addresses    text[] GENERATED ALWAYS AS (contact_email_addresses(emails)) STORED,
         ADD COLUMN search_name        text GENERATED ALWAYS AS (lower(given_name || ' ' || family_name)) STORED,
         ADD COLUMN search_emails      text GENERATED ALWAYS AS (contact_email_text(emails)) STORED,
@@ -109,8 +109,7 @@ export class ContactsAndOrganisations1767300000000 implements MigrationInterface
         DROP COLUMN search_emails,
         DROP COLUMN search_name,
         DROP COLUMN email_addresses,
-        DROP COLUMN xing_url,
-        DROP COLUMN linkedin_url,
+        DROP COLUMN social_profiles,
         DROP COLUMN preferred_language`);
     await q.query(`DROP FUNCTION contact_email_text(jsonb)`);
     await q.query(`DROP FUNCTION contact_email_addresses(jsonb)`);

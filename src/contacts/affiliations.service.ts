@@ -7,6 +7,7 @@ import { CONTACT_COLUMNS, ContactRow, toContactResponse } from './contact.mapper
 import { ContactsService } from './contacts.service.js';
 import { AffiliationResponseDto, CreateAffiliationDto } from './dto/affiliation.dto.js';
 import { ContactResponseDto } from './dto/contact.response.dto.js';
+import { ListContactsQueryDto } from './dto/search-contacts.dto.js';
 import { queryRows } from '../organisations/query-rows.js';
 
 interface AffiliationRow {
@@ -146,19 +147,11 @@ export class AffiliationsService {
   }
 
   /** People at an organisation: its current contacts and those with a current role there. */
-  async contactsOf(
-    organisationId: string,
-    q: PageQueryDto & { includeArchived?: boolean },
-  ): Promise<Page<ContactResponseDto>> {
+  async contactsOf(organisationId: string, q: ListContactsQueryDto): Promise<Page<ContactResponseDto>> {
     const org: unknown[] = await this.tx.manager.query('SELECT 1 FROM organisations WHERE id = $1', [
       organisationId,
     ]);
     if (!org.length) throw new NotFoundError('Organisation', organisationId);
-    return this.contacts.search({
-      organisationId,
-      limit: q.limit,
-      cursor: q.cursor,
-      includeArchived: q.includeArchived,
-    });
+    return this.contacts.search({ ...q, organisationId });
   }
 }

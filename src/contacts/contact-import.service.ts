@@ -319,11 +319,11 @@ export class ContactImportService {
     if (inserts.length) {
       const rows: ContactRow[] = await m.query(
         `INSERT INTO contacts AS c (id, given_name, family_name, emails, phones, organisation_id, job_title, tags, notes,
-                                    preferred_language, linkedin_url, xing_url)
+                                    preferred_language, social_profiles)
          SELECT x.id, x.given_name, x.family_name, x.emails, x.phones, x.organisation_id, x.job_title,
-                coalesce(x.tags, '{}'), x.notes, x.preferred_language, x.linkedin_url, x.xing_url
+                coalesce(x.tags, '{}'), x.notes, x.preferred_language, x.social_profiles
          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, given_name text, family_name text, emails jsonb, phones jsonb,
-              organisation_id uuid, job_title text, tags text[], notes text, preferred_language text, linkedin_url text, xing_url text)
+              organisation_id uuid, job_title text, tags text[], notes text, preferred_language text, social_profiles jsonb)
          RETURNING ${CONTACT_COLUMNS}`,
         [JSON.stringify(inserts.map((t) => toRecord(t.id, t.row, orgOf(t))))],
       );
@@ -356,10 +356,10 @@ export class ContactImportService {
         m,
         `UPDATE contacts c SET given_name = x.given_name, family_name = x.family_name, emails = x.emails, phones = x.phones,
            organisation_id = x.organisation_id, job_title = x.job_title, tags = coalesce(x.tags, '{}'), notes = x.notes,
-           preferred_language = x.preferred_language, linkedin_url = x.linkedin_url, xing_url = x.xing_url,
+           preferred_language = x.preferred_language, social_profiles = x.social_profiles,
            version = c.version + 1, updated_at = now()
          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, given_name text, family_name text, emails jsonb, phones jsonb,
-              organisation_id uuid, job_title text, tags text[], notes text, preferred_language text, linkedin_url text, xing_url text)
+              organisation_id uuid, job_title text, tags text[], notes text, preferred_language text, social_profiles jsonb)
          WHERE c.id = x.id
          RETURNING ${CONTACT_COLUMNS}`,
         [JSON.stringify(changed.map((c) => c.next))],
@@ -407,8 +407,8 @@ const fromContact = (c: ContactRow): ValidRow => ({
   tags: c.tags ?? [],
   notes: c.notes ?? undefined,
   preferredLanguage: c.preferred_language ?? undefined,
-  linkedinUrl: c.linkedin_url ?? undefined,
-  xingUrl: c.xing_url ?? undefined,
+  linkedinUrl: c.social_profiles?.linkedin ?? undefined,
+  xingUrl: c.social_profiles?.xing ?? undefined,
 });
 
 /** The existing contact with the file's values applied: given values overwrite, e-mails/phones/tags are added. */
@@ -429,7 +429,9 @@ function toRecord(id: string, r: ValidRow, organisationId: string | null) {
     tags: r.tags,
     notes: r.notes ?? null,
     preferred_language: r.preferredLanguage ?? null,
-    linkedin_url: r.linkedinUrl ?? null,
-    xing_url: r.xingUrl ?? null,
+    social_profiles: {
+      ...(r.linkedinUrl ? { linkedin: r.linkedinUrl } : {}),
+      ...(r.xingUrl ? { xing: r.xingUrl } : {}),
+    },
   };
 }

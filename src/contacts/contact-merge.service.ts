@@ -36,8 +36,6 @@ const FILL: [string, keyof ContactResponseDto][] = [
   ['owner_id', 'ownerId'],
   ['notes', 'notes'],
   ['preferred_language', 'preferredLanguage'],
-  ['linkedin_url', 'linkedinUrl'],
-  ['xing_url', 'xingUrl'],
 ];
 
 @Injectable()
@@ -205,6 +203,8 @@ export class ContactMergeService {
         `emails = $${vals.push(JSON.stringify(emails))}`,
         `phones = $${vals.push(JSON.stringify(phones))}`,
         `tags = $${vals.push(tags)}`,
+        // The survivor's own profiles win; the duplicate's fill the gaps.
+        `social_profiles = $${vals.push(JSON.stringify(duplicate.social_profiles ?? {}))}::jsonb || social_profiles`,
       );
       sets.push(
         `last_interaction_at = GREATEST(last_interaction_at, $${vals.push(duplicate.last_interaction_at)}::timestamptz)`,

@@ -13,8 +13,7 @@ export interface ContactRow {
   owner_id: string | null;
   notes: string | null;
   preferred_language: string | null;
-  linkedin_url: string | null;
-  xing_url: string | null;
+  social_profiles: { linkedin?: string; xing?: string } | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -30,8 +29,7 @@ export interface ContactRow {
 export const contactColumns = (
   a = 'c',
 ) => `${a}.id, ${a}.given_name, ${a}.family_name, ${a}.emails, ${a}.phones,
-  ${a}.organisation_id, ${a}.job_title, ${a}.tags, ${a}.owner_id, ${a}.notes, ${a}.preferred_language, ${a}.linkedin_url,
-  ${a}.xing_url, ${a}.version, ${a}.created_at, ${a}.updated_at, ${a}.archived_at, ${a}.erased_at, ${a}.merged_into_id,
+  ${a}.organisation_id, ${a}.job_title, ${a}.tags, ${a}.owner_id, ${a}.notes, ${a}.preferred_language, ${a}.social_profiles, ${a}.version, ${a}.created_at, ${a}.updated_at, ${a}.archived_at, ${a}.erased_at, ${a}.merged_into_id,
   ${a}.last_interaction_at, ${a}.created_at::text AS created_key`;
 export const CONTACT_COLUMNS = contactColumns('c');
 
@@ -55,8 +53,7 @@ export const toContactResponse = (r: ContactRow): ContactResponseDto => ({
   ownerId: r.owner_id,
   notes: r.notes,
   preferredLanguage: r.preferred_language,
-  linkedinUrl: r.linkedin_url,
-  xingUrl: r.xing_url,
+  socialProfiles: { linkedin: r.social_profiles?.linkedin ?? null, xing: r.social_profiles?.xing ?? null },
   version: r.version,
   createdAt: r.created_at,
   updatedAt: r.updated_at,

@@ -221,21 +221,19 @@ export class ContactsController {
   }
 }
 
-class OrganisationContactsQueryDto extends ListContactsQueryDto {}
-
 @ApiTags('organisations')
 @Controller('organisations')
 export class OrganisationContactsController {
   constructor(private readonly affiliations: AffiliationsService) {}
 
-  /** People at the organisation: contacts whose organisation it is, and contacts with a current role there. */
+  /**
+   * People at the organisation: contacts whose organisation it is, and contacts with a current role there.
+   * Takes the filters of `GET /contacts` (`q`, `tag`, …); `organisationId` is this organisation.
+   */
   @Get(':id/contacts')
   @Access('staff', 'compliance')
   @ApiOkResponse({ type: ContactPage })
-  list(
-    @Param() { id }: UuidParam,
-    @Query() q: OrganisationContactsQueryDto,
-  ): Promise<Page<ContactResponseDto>> {
+  list(@Param() { id }: UuidParam, @Query() q: ListContactsQueryDto): Promise<Page<ContactResponseDto>> {
     return this.affiliations.contactsOf(id, q);
   }
 }

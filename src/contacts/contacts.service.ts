@@ -32,8 +32,7 @@ const WRITABLE: [keyof CreateContactDto, string][] = [
   ['ownerId', 'owner_id'],
   ['notes', 'notes'],
   ['preferredLanguage', 'preferred_language'],
-  ['linkedinUrl', 'linkedin_url'],
-  ['xingUrl', 'xing_url'],
+  ['socialProfiles', 'social_profiles'],
 ];
 /** Internal bookkeeping; every other field is the contact's personal data (a change is a rectification, Art. 16/19). */
 const NON_PERSONAL = new Set<keyof CreateContactDto>(['tags', 'ownerId']);
@@ -52,9 +51,26 @@ function storedValue(prop: keyof CreateContactDto, v: unknown): unknown {
       return JSON.stringify(normalisePhones(v as never));
     case 'tags':
       return Array.from(new Set((v as string[] | null) ?? []));
+    case 'socialProfiles': {
+      const sp = (v ?? {}) as { linkedin?: string | null; xing?: string | null };
+      return JSON.stringify({
+        ...(sp.linkedin ? { linkedin: sp.linkedin } : {}),
+        ...(sp.xing ? { xing: sp.xing } : {}),
+      });
+    }
     default:
       return v;
   }
+}
+
+/** A stored value in the form the response shows it, to tell whether a PATCH changes anything. */
+function asResponse(prop: keyof CreateContactDto, stored: unknown): unknown {
+  if (prop === 'emails' || prop === 'phones') return JSON.parse(stored as string);
+  if (prop === 'socialProfiles') {
+    const sp = JSON.parse(stored as string) as { linkedin?: string; xing?: string };
+    return { linkedin: sp.linkedin ?? null, xing: sp.xing ?? null };
+  }
+  return stored ?? null;
 }
 
 @Injectable()
@@ -117,12 +133,7 @@ export class ContactsService {
       if (v === undefined) continue;
       const stored = storedValue(prop, v);
       const old = (before as unknown as Record<string, unknown>)[prop];
-      const changed =
-        JSON.stringify(
-          typeof stored === 'string' && (prop === 'emails' || prop === 'phones')
-            ? JSON.parse(stored)
-            : (stored ?? null),
-        ) !== JSON.stringify(old ?? null);
+      const changed = JSON.stringify(asResponse(prop, stored)) !== JSON.stringify(old ?? null);
       if (!changed) continue;
       if (!NON_PERSONAL.has(prop)) rectified = true;
       sets.push(`${col} = $${vals.push(stored)}`);
@@ -252,7 +263,12 @@ export class ContactsService {
       ? await this.tx.manager.query('SELECT name FROM organisations WHERE id = $1', [c.organisation_id])
       : [];
     const dto = toContactResponse(c);
-    const card = toVCard({ ...dto, organisationName: org[0]?.name ?? null });
+    const card = toVCard({
+      ...dto,
+      linkedinUrl: dto.socialProfiles.linkedin,
+      xingUrl: dto.socialProfiles.xing,
+      organisationName: org[0]?.name ?? null,
+    });
     await this.audit.record({ action: 'export_vcard', entityType: 'contact', entityId: id, contactId: id });
     return card;
   }

@@ -147,7 +147,7 @@ describe('Contacts: import', () => {
     expect(kj).toMatchObject({
       givenName: 'Katherine',
       familyName: 'Johnson',
-      linkedinUrl: 'https://www.linkedin.com/in/kj',
+      socialProfiles: { linkedin: 'https://www.linkedin.com/in/kj', xing: null },
       preferredLanguage: 'en',
     });
 

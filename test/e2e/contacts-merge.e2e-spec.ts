@@ -76,6 +76,7 @@ describe('Contacts: duplicates and merge', () => {
       organisationId: orgId,
       tags: ['a', 'b'],
       notes: 'Prefers mornings',
+      socialProfiles: { xing: 'https://www.xing.com/profile/Max_Mustermann' },
     });
     const other = await create({ givenName: 'Other', familyName: 'Person' });
     await t
@@ -126,6 +127,7 @@ describe('Contacts: duplicates and merge', () => {
       phones: [{ number: '+49309876543', label: null }],
       tags: ['a', 'b'],
       version: 3,
+      socialProfiles: { linkedin: null, xing: 'https://www.xing.com/profile/Max_Mustermann' },
     });
 
     const gone = await t.api(staff).get(`/contacts/${dup.id}`).expect(410);

@@ -48,8 +48,10 @@ describe('Contacts', () => {
       tags: ['vip', 'vip', 'math'],
       notes: 'Met at the Royal Society',
       preferredLanguage: 'en-GB',
-      linkedinUrl: 'https://www.linkedin.com/in/ada',
-      xingUrl: 'https://www.xing.com/profile/Ada_Lovelace',
+      socialProfiles: {
+        linkedin: 'https://www.linkedin.com/in/ada',
+        xing: 'https://www.xing.com/profile/Ada_Lovelace',
+      },
     }).expect(201);
     expect(res.body).toMatchObject({
       id: expect.any(String),
@@ -61,6 +63,10 @@ describe('Contacts', () => {
       jobTitle: 'Mathematician',
       tags: ['vip', 'math'],
       preferredLanguage: 'en-GB',
+      socialProfiles: {
+        linkedin: 'https://www.linkedin.com/in/ada',
+        xing: 'https://www.xing.com/profile/Ada_Lovelace',
+      },
       version: 1,
       archivedAt: null,
       lastInteractionAt: null,
@@ -88,7 +94,8 @@ describe('Contacts', () => {
     const unknown = await newContact({ favouriteColour: 'green' }).expect(400);
     expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'favouriteColour' })]);
     await newContact({ organisationId: NO_ID }).expect(400);
-    await newContact({ linkedinUrl: 'https://evil.example/in/ada' }).expect(400);
+    await newContact({ socialProfiles: { linkedin: 'https://evil.example/in/ada' } }).expect(400);
+    await newContact({ socialProfiles: { myspace: 'https://myspace.com/ada' } }).expect(400);
   });
 
   it.each(['consent', 'consents', 'consentStatus', 'marketingConsent', 'gdprConsent'])(

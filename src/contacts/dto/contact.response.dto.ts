@@ -9,6 +9,13 @@ export class ContactPhoneResponseDto {
   label: string | null;
 }
 
+export class SocialProfilesResponseDto {
+  /** LinkedIn profile URL. */
+  linkedin: string | null;
+  /** XING profile URL. */
+  xing: string | null;
+}
+
 export class ContactResponseDto {
   id: string;
   givenName: string;
@@ -21,8 +28,7 @@ export class ContactResponseDto {
   ownerId: string | null;
   notes: string | null;
   preferredLanguage: string | null;
-  linkedinUrl: string | null;
-  xingUrl: string | null;
+  socialProfiles: SocialProfilesResponseDto;
   version: number;
   createdAt: Date;
   updatedAt: Date;

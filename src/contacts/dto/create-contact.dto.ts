@@ -4,6 +4,7 @@ import {
   IsArray,
   IsEmail,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -58,6 +59,28 @@ export class ContactPhoneDto {
   @IsString()
   @MaxLength(50)
   label?: string | null;
+}
+
+export class SocialProfilesDto {
+  /** LinkedIn profile URL. */
+  @Transform(trim)
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['https', 'http'], require_protocol: true, host_whitelist: [/(^|\.)linkedin\.com$/] },
+    { message: 'socialProfiles.linkedin must be a linkedin.com URL' },
+  )
+  @MaxLength(500)
+  linkedin?: string | null;
+
+  /** XING profile URL. */
+  @Transform(trim)
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['https', 'http'], require_protocol: true, host_whitelist: [/(^|\.)xing\.com$/] },
+    { message: 'socialProfiles.xing must be a xing.com URL' },
+  )
+  @MaxLength(500)
+  xing?: string | null;
 }
 
 export const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
@@ -126,23 +149,10 @@ export class CreateContactDto {
   @Matches(LANGUAGE_TAG, { message: 'preferredLanguage must be a language tag like de or en-GB' })
   preferredLanguage?: string | null;
 
-  /** LinkedIn profile URL. */
-  @Transform(trim)
+  /** Social profile links (LinkedIn, XING). In a PATCH the object replaces the stored one. */
   @IsOptional()
-  @IsUrl(
-    { protocols: ['https', 'http'], require_protocol: true, host_whitelist: [/(^|\.)linkedin\.com$/] },
-    { message: 'linkedinUrl must be a linkedin.com URL' },
-  )
-  @MaxLength(500)
-  linkedinUrl?: string | null;
-
-  /** XING profile URL. */
-  @Transform(trim)
-  @IsOptional()
-  @IsUrl(
-    { protocols: ['https', 'http'], require_protocol: true, host_whitelist: [/(^|\.)xing\.com$/] },
-    { message: 'xingUrl must be a xing.com URL' },
-  )
-  @MaxLength(500)
-  xingUrl?: string | null;
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SocialProfilesDto)
+  socialProfiles?: SocialProfilesDto | null;
 }
