@@ -7,51 +7,86 @@ import { loadEnvFile } from './config/env-file.js';
 import { validateEnv } from './config/env.validation.js';
 import type { EmbeddedDatabase } from './database/embedded-postgres.js';
 
+/** Started by this process (no DATABASE_URL): stopped on every way out, or it would outlive us. */
+let embedded: Promise<EmbeddedDatabase> | undefined;
+/** How long SIGTERM may take before the process gives up waiting for requests (orchestrators kill at ~30 s). */
+const SHUTDOWN_TIMEOUT_MS = 25_000;
+
+async function stopEmbedded(logger: Logger): Promise<void> {
+  const starting = embedded;
+  embedded = undefined;
+  if (!starting) return;
+  try {
+    await (await starting).stop(); // also when the signal came while it was still starting
+  } catch (err) {
+    logger.error(`Embedded PostgreSQL did not stop cleanly: ${(err as Error).message}`);
+  }
+}
+
 async function bootstrap(): Promise<void> {
   loadEnvFile();
   const env = validateEnv(process.env);
   const logLevel = env.LOG_LEVEL ?? 'info';
   const logger = new Logger('Bootstrap');
 
-  let embedded: EmbeddedDatabase | undefined;
-  if (!env.DATABASE_URL) {
-    const { startEmbeddedPostgres } = await import('./database/embedded-postgres.js');
-    const dataDir = path.resolve(env.DATA_DIR ?? '.data');
-    logger.log(`DATABASE_URL is not set: starting embedded PostgreSQL in ${dataDir}`);
-    embedded = await startEmbeddedPostgres(dataDir);
-    process.env.DATABASE_URL = embedded.url;
-  }
-
-  // Loaded only now: configuration is read when the module is imported.
-  const { AppModule } = await import('./app.module.js');
-  const setup = await import('./app.setup.js');
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, setup.createAdapter(logLevel), {
-    logger: setup.createLogger(logLevel),
-  });
-  await setup.configureApp(app);
-
+  // Signals are handled from the start: a SIGTERM during start-up (e.g. while migrations run) must still stop
+  // the embedded PostgreSQL this process started.
+  let app: NestFastifyApplication | undefined = undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: draining requests and stopping`);
+    let code = 0;
+    const deadline = setTimeout(() => {
+      logger.error(`Requests still running after ${SHUTDOWN_TIMEOUT_MS / 1000} s: stopping anyway`);
+      void stopEmbedded(logger).finally(() => process.exit(1));
+    }, SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
     try {
-      await app.close();
-      await embedded?.stop();
-    } finally {
-      process.exit(0);
+      await app?.close();
+    } catch (err) {
+      code = 1;
+      logger.error(`Shutdown failed: ${(err as Error).message}`);
     }
+    await stopEmbedded(logger);
+    process.exit(code);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  if (!env.DATABASE_URL) {
+    const signals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+    const ours = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
+    const { startEmbeddedPostgres } = await import('./database/embedded-postgres.js');
+    // embedded-postgres installs its own signal hooks (async-exit-hook) that stop PostgreSQL and exit with 128+n
+    // at once, under requests still running. The shutdown above drains requests first, then stops it.
+    for (const sig of signals) {
+      for (const listener of process.listeners(sig)) if (!ours.get(sig)!.has(listener)) process.removeListener(sig, listener);
+    }
+    const dataDir = path.resolve(env.DATA_DIR ?? '.data');
+    logger.log(`DATABASE_URL is not set: starting embedded PostgreSQL in ${dataDir}`);
+    embedded = startEmbeddedPostgres(dataDir);
+    process.env.DATABASE_URL = (await embedded).url;
+  }
+
+  // Loaded only now: configuration is read when the module is imported.
+  const { AppModule } = await import('./app.module.js');
+  const setup = await import('./app.setup.js');
+  app = await NestFactory.create<NestFastifyApplication>(AppModule, setup.createAdapter(logLevel), {
+    logger: setup.createLogger(logLevel),
+  });
+  await setup.configureApp(app);
+  if (stopping) return;
 
   const port = env.PORT ?? 3000;
   await app.listen({ port, host: env.HOST ?? '0.0.0.0' });
   logger.log(`Rapport listens on port ${port}; OpenAPI at /openapi.json, Swagger UI at /docs`);
 }
 
-bootstrap().catch((err: Error) => {
+bootstrap().catch(async (err: Error) => {
   // Configuration errors name the variable; nothing else is printed that could hold a secret.
   console.error(err.message);
+  await stopEmbedded(new Logger('Bootstrap'));
   process.exit(1);
 });
