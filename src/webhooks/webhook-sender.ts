@@ -32,7 +32,7 @@ export async function postWebhook(rawUrl: string, headers: Record<string, string
   const deadline = Date.now() + options.timeoutMs;
   let target: DeliveryTarget;
   try {
-    target = await withTimeout(resolveDeliveryTarget(rawUrl, options.allowPrivate, options.resolve), options.timeoutMs);
+    target = await bounded(resolveDeliveryTarget(rawUrl, options.allowPrivate, options.resolve), options.timeoutMs, options.signal);
   } catch (e) {
     return { ok: false, statusCode: null, error: e instanceof UnsafeWebhookUrlError ? e.message : (e as Error).message };
   }
@@ -42,12 +42,26 @@ export async function postWebhook(rawUrl: string, headers: Record<string, string
   return send(target, headers, body, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+/** Ends a step (the DNS resolution) at the attempt's timeout or when the attempt is abandoned. */
+function bounded<T>(p: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   return Promise.race([
     p,
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms resolving the host`)), ms))),
-  ]).finally(() => clearTimeout(timer));
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms resolving the host`)), ms);
+      onAbort = () => reject(new Error('attempt abandoned (shutdown)'));
+      if (signal?.aborted) {
+        onAbort();
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+  ]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  });
 }
 
 function send(target: DeliveryTarget, headers: Record<string, string>, body: string, options: SendOptions): Promise<SendResult> {

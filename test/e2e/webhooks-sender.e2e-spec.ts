@@ -58,6 +58,19 @@ describe('Webhook sender', () => {
     expect(await pending).toMatchObject({ ok: false, error: expect.stringMatching(/abandoned/) });
   });
 
+  it('should bound a DNS resolution that never answers, by the timeout and by abandonment', async () => {
+    const never = () => new Promise<string[]>(() => undefined);
+    const url = `https://hooks.example.org/never`;
+    expect(await postWebhook(url, headers, body, { timeoutMs: 200, allowPrivate: false, resolve: never })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/timed out/),
+    });
+    const abort = new AbortController();
+    const pending = postWebhook(url, headers, body, { timeoutMs: 60_000, allowPrivate: false, resolve: never, signal: abort.signal });
+    abort.abort();
+    expect(await pending).toMatchObject({ ok: false, error: expect.stringMatching(/abandoned/) });
+  });
+
   it('should count any 2xx as delivered and anything else as failed', async () => {
     rx.answer('/accepted', 204);
     expect(await postWebhook(rx.url('/accepted'), headers, body, { timeoutMs: 5000, allowPrivate: true })).toMatchObject({ ok: true, statusCode: 204 });
