@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from '../common/errors/domain.error.js';
 import { decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { ConsentGateService } from '../consent/consent-gate.service.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { CONTACT_FIELDS } from '../purposes/contact-fields.js';
+import { CONTACT_FIELDS, contactFieldValue } from '../purposes/contact-fields.js';
 import { CreateDisclosureDto, DisclosureQueryDto, DisclosureResponseDto, DisclosureResultDto } from './dto/disclosure.dto.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
@@ -158,7 +158,7 @@ export class DisclosuresService {
         const data: Record<string, unknown> = {};
         for (const f of fields) {
           const column = CONTACT_FIELDS[f];
-          if (column && column in row) data[f] = row[column];
+          if (column && column in row) data[f] = contactFieldValue(f, row[column]);
         }
         disclosed.push({ contactId: d.contactId, data });
       } else withheld.push({ contactId: d.contactId, reason: d.reason });

@@ -14,9 +14,21 @@ export const CONTACT_FIELDS: Record<string, string> = {
   ownerId: 'owner_id',
   preferredLanguage: 'preferred_language',
   socialProfiles: 'social_profiles',
-  addresses: 'addresses',
-  birthday: 'birthday',
-  pronouns: 'pronouns',
-  website: 'website',
 };
 export const CONTACT_FIELD_NAMES = Object.keys(CONTACT_FIELDS);
+
+const asArray = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
+
+/** A field's value as the contacts API shows it, from the row's raw column value. */
+export function contactFieldValue(field: string, raw: unknown): unknown {
+  switch (field) {
+    case 'emails':
+      return asArray(raw).map((e) => ({ address: e.address, label: e.label ?? null }));
+    case 'phones':
+      return asArray(raw).map((p) => ({ number: p.number, label: p.label ?? null }));
+    case 'tags':
+      return raw ?? [];
+    default:
+      return raw ?? null;
+  }
+}

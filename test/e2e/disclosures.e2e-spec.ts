@@ -55,7 +55,7 @@ describe('Disclosures through the gate', () => {
     expect(typeof res.body.receipt).toBe('string');
 
     const all = await t.api(staff).post('/disclosures', { purpose: 'newsletter', recipientId: mailer, contactIds: [yes] }).expect(201);
-    expect(all.body.disclosed[0].data).toEqual({ givenName: 'Grace', emails: [{ address: 'grace@example.org' }] });
+    expect(all.body.disclosed[0].data).toEqual({ givenName: 'Grace', emails: [{ address: 'grace@example.org', label: null }] });
 
     const items = await t.sql(`SELECT requested_contact_id, contact_id, allowed, reason, fields FROM disclosure_items WHERE disclosure_id = $1 ORDER BY item_no`, [res.body.id]);
     expect(items).toHaveLength(4);
