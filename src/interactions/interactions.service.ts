@@ -135,15 +135,34 @@ export class InteractionsService {
     return this.respond(m, after, p);
   }
 
-  /** DELETE archives: the interaction leaves the timelines and no longer counts for last_interaction_at. */
+  /**
+   * DELETE archives: the interaction leaves the timelines and no longer counts for last_interaction_at;
+   * its open follow-ups are cancelled.
+   */
   async archive(id: string, ifMatch: IfMatch, p: Principal): Promise<void> {
     const m = this.tx.manager;
     const before = await this.lockForChange(m, id, ifMatch, p, true);
     if (before.archived_at) return;
     await m.query('UPDATE interactions SET archived_at = now(), version = version + 1, updated_at = now() WHERE id = $1', [id]);
     await this.recomputeLastInteraction(m, before.contact_ids);
+    // Its open follow-ups go with it: cancelled, recorded like any status change.
+    const cancelled = await queryRows<{ id: string; due_at: Date; assignee_id: string | null; version: number }>(
+      m,
+      `UPDATE follow_ups SET status = 'cancelled', completed_at = now(), completed_by = $2, version = version + 1, updated_at = now()
+        WHERE interaction_id = $1 AND status = 'open' RETURNING id, due_at, assignee_id, version`,
+      [id, p.userId ?? p.credentialId],
+    );
     const after = (await this.loadRow(m, id))!;
-    await this.audit.record({ action: 'archive', entityType: 'interaction', entityId: id, before: interactionAudit(before), after: interactionAudit(after) });
+    await this.audit.recordMany([
+      { action: 'archive', entityType: 'interaction', entityId: id, before: interactionAudit(before), after: interactionAudit(after) },
+      ...cancelled.map((f) => ({
+        action: 'status_cancelled',
+        entityType: 'follow_up',
+        entityId: f.id,
+        before: { status: 'open', version: f.version - 1 },
+        after: { status: 'cancelled', reason: 'interaction_archived', completedBy: p.userId ?? p.credentialId, assigneeId: f.assignee_id, version: f.version },
+      })),
+    ]);
   }
 
   /** Compliance clears or escalates a competition-sensitive interaction. */

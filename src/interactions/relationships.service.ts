@@ -6,15 +6,10 @@ import { iso, queryRows } from './db.js';
 import { ContactRelationshipResponseDto, RelationshipResponseDto } from './dto/interaction.response.dto.js';
 import { strengthWeightSql } from './strength.js';
 
-/** (staff user, interaction) pairs: authors and participants of non-archived interactions. */
-const STAFF_LINKS = `
-  SELECT i.author_id AS user_id, i.id AS interaction_id, i.occurred_at FROM interactions i
-   WHERE i.archived_at IS NULL AND i.author_id IS NOT NULL
-  UNION
-  SELECT p.user_id, i.id, i.occurred_at FROM interactions i JOIN interaction_participants p ON p.interaction_id = i.id
-   WHERE i.archived_at IS NULL`;
-
-/** Who knows whom, ranked by strength = Σ exp(-ageDays / 90) over the shared interactions (see strength.ts). */
+/**
+ * Who knows whom: the staff who authored or took part in a contact's non-archived interactions, ranked by
+ * strength = Σ exp(-ageDays / 90) over the shared interactions (see strength.ts).
+ */
 @Injectable()
 export class RelationshipsService {
   constructor(private readonly tx: TransactionService) {}
@@ -26,9 +21,14 @@ export class RelationshipsService {
     const { limit, offset } = this.window(q);
     const rows = await queryRows<{ user_id: string; name: string; n: number; last: Date; strength: number }>(
       m,
-      `WITH links AS (
-         SELECT s.* FROM (${STAFF_LINKS}) s
-          WHERE s.interaction_id IN (SELECT interaction_id FROM interaction_contacts WHERE contact_id = $1))
+      `WITH ints AS (
+         SELECT i.id, i.occurred_at, i.author_id
+           FROM interaction_contacts ic JOIN interactions i ON i.id = ic.interaction_id
+          WHERE ic.contact_id = $1 AND i.archived_at IS NULL),
+       links AS (
+         SELECT ints.author_id AS user_id, ints.id AS interaction_id, ints.occurred_at FROM ints WHERE ints.author_id IS NOT NULL
+         UNION
+         SELECT p.user_id, ints.id, ints.occurred_at FROM ints JOIN interaction_participants p ON p.interaction_id = ints.id)
        SELECT l.user_id, u.name, count(*)::int AS n, max(l.occurred_at) AS last,
               round(sum(${strengthWeightSql('l.occurred_at')})::numeric, 3)::float8 AS strength
          FROM links l JOIN users u ON u.id = l.user_id
@@ -53,7 +53,11 @@ export class RelationshipsService {
     const { limit, offset } = this.window(q);
     const rows = await queryRows<{ contact_id: string; given_name: string; family_name: string; organisation_id: string | null; n: number; last: Date; strength: number }>(
       m,
-      `WITH mine AS (SELECT s.* FROM (${STAFF_LINKS}) s WHERE s.user_id = $1)
+      `WITH mine AS (
+         SELECT i.id AS interaction_id, i.occurred_at FROM interactions i WHERE i.author_id = $1 AND i.archived_at IS NULL
+         UNION
+         SELECT i.id, i.occurred_at FROM interaction_participants p JOIN interactions i ON i.id = p.interaction_id
+          WHERE p.user_id = $1 AND i.archived_at IS NULL)
        SELECT c.id AS contact_id, c.given_name, c.family_name, c.organisation_id, count(*)::int AS n, max(l.occurred_at) AS last,
               round(sum(${strengthWeightSql('l.occurred_at')})::numeric, 3)::float8 AS strength
          FROM mine l

@@ -173,7 +173,8 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
     });
 
     it('should keep last_interaction_at right when contacts change and on archive', async () => {
-      const older = (await log(alice, { contactIds: [ada], occurredAt: '2026-10-01T09:00:00Z' }).expect(201)).body.id;
+      const created = (await log(alice, { contactIds: [ada], occurredAt: '2026-10-01T09:00:00Z', followUp: {} }).expect(201)).body;
+      const older = created.id;
       expect(await lastInteraction(ada)).toBe('2026-11-13T09:00:00.000Z');
       // Move the newest one away from Ada: her last interaction falls back to the older one.
       await t.api(alice.key).patch(`/interactions/${id}`, { contactIds: [linus] }).expect(200);
@@ -186,6 +187,8 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
       expect(timeline.body.items.map((i: { id: string }) => i.id)).not.toContain(older);
       const archived = await t.api(alice.key).get(`/interactions/${older}`).expect(200);
       expect(archived.body.archivedAt).not.toBeNull();
+      expect(archived.body.followUps[0]).toMatchObject({ id: created.followUps[0].id, status: 'cancelled', completedBy: alice.id });
+      await t.api(alice.key).delete(`/interactions/${older}`).expect(204);
     });
   });
 
