@@ -63,14 +63,19 @@ export class ConsentsService {
     return this.tx.manager.getRepository(Consent);
   }
 
-  /** The contact must exist and not be erased; locks its row so erasure/merge cannot interleave. */
-  private async assertContact(contactId: string, forWrite: boolean): Promise<void> {
-    const rows: { erased_at: Date | null }[] = await this.tx.manager.query(
-      `SELECT erased_at FROM contacts WHERE id = $1${forWrite ? ' FOR SHARE' : ''}`,
-      [contactId],
-    );
+  /**
+   * The contact must exist (and, for writes, not be erased). `lock`:
+   * - `share` (recording a consent): erasure and merge cannot interleave;
+   * - `gate` (withdrawal, objection — changes that take data away): FOR NO KEY UPDATE, which conflicts with the
+   *   FOR SHARE a disclosure takes on its contacts *before* deciding. Either the disclosure decides after this
+   *   change committed, or this change waits for the disclosure to commit and its Art. 19 notification then
+   *   sees the disclosure. No recipient can receive data under a basis that ended unnoticed.
+   */
+  private async assertContact(contactId: string, lock: 'none' | 'share' | 'gate'): Promise<void> {
+    const clause = lock === 'share' ? ' FOR SHARE' : lock === 'gate' ? ' FOR NO KEY UPDATE' : '';
+    const rows: { erased_at: Date | null }[] = await this.tx.manager.query(`SELECT erased_at FROM contacts WHERE id = $1${clause}`, [contactId]);
     if (!rows[0]) throw new NotFoundError('Contact', contactId);
-    if (forWrite && rows[0].erased_at) throw new GoneError('CONTACT_ERASED', `Contact ${contactId} was erased`);
+    if (lock !== 'none' && rows[0].erased_at) throw new GoneError('CONTACT_ERASED', `Contact ${contactId} was erased`);
   }
 
   private async purposeKeyOf(purposeId: string): Promise<string> {
@@ -95,7 +100,7 @@ export class ConsentsService {
     if (expiresAt && dto.obtainedAt && expiresAt.getTime() <= obtainedAt.getTime()) {
       throw new ValidationFailedError('expiresAt must be after obtainedAt', [{ field: 'expiresAt', message: 'must be after obtainedAt' }]);
     }
-    await this.assertContact(contactId, true);
+    await this.assertContact(contactId, 'share');
     const purpose = await this.purposes.byKey(dto.purpose);
     if (purpose.retired) throw new ConflictError('PURPOSE_RETIRED', `Purpose ${dto.purpose} is retired`);
     const recipientIds = dto.recipientIds?.map((r) => r.toLowerCase()) ?? [];
@@ -166,14 +171,21 @@ export class ConsentsService {
    * answers the first withdrawal.
    */
   async withdraw(id: string, reason: string | undefined, principal: Principal): Promise<ConsentResponseDto> {
-    const c = await this.repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    const m = this.tx.manager;
+    const found: { contact_id: string }[] = await m.query('SELECT contact_id FROM consents WHERE id = $1', [id]);
+    if (!found[0]) throw new NotFoundError('Consent', id);
+    // Contact first, then the consent (FOR NO KEY UPDATE: it does not block the foreign-key checks of a
+    // concurrent disclosure's items), so withdrawals and disclosures of a contact serialise without deadlock.
+    await m.query('SELECT 1 FROM contacts WHERE id = $1 FOR NO KEY UPDATE', [found[0].contact_id]);
+    await m.query('SELECT 1 FROM consents WHERE id = $1 FOR NO KEY UPDATE', [id]);
+    const c = await this.repo.findOneBy({ id });
     if (!c) throw new NotFoundError('Consent', id);
     if (principal.role === 'integration' && (!principal.recipientId || !covers(c, principal.recipientId))) {
       throw new ForbiddenError('An integration may only withdraw consents that cover its own recipient');
     }
     const key = await this.purposeKeyOf(c.purposeId);
+    if (c.status === 'withdrawn') return toConsentResponse({ ...c, purposeKey: key });
     const now = new Date();
-    if (c.status === 'withdrawn') return toConsentResponse({ ...c, purposeKey: key }, now);
     const before = toConsentResponse({ ...c, purposeKey: key }, now);
     c.status = 'withdrawn';
     c.withdrawnAt = now;
@@ -204,7 +216,7 @@ export class ConsentsService {
 
   /** The whole history of a contact's consents, withdrawn and expired included, newest first. */
   async listForContact(contactId: string, q: PageQueryDto): Promise<Page<ConsentResponseDto>> {
-    await this.assertContact(contactId, false);
+    await this.assertContact(contactId, 'none');
     const limit = pageSize(q);
     const after = decodeCursor<[string, string]>(q.cursor, 2);
     const params: unknown[] = [contactId, limit + 1];
@@ -228,7 +240,7 @@ export class ConsentsService {
   // --- Objections (Art. 21) ---
 
   async object(contactId: string, dto: CreateObjectionDto, principal: Principal): Promise<ObjectionResponseDto> {
-    await this.assertContact(contactId, true);
+    await this.assertContact(contactId, 'gate');
     const purpose = await this.purposes.byKey(dto.purpose);
     const repo = this.tx.manager.getRepository(Objection);
     const saved = await repo.save(repo.create({ contactId, purposeId: purpose.id, reason: dto.reason ?? null, recordedBy: actorIdOf(principal) }));
@@ -239,7 +251,7 @@ export class ConsentsService {
   }
 
   async listObjections(contactId: string, q: PageQueryDto): Promise<Page<ObjectionResponseDto>> {
-    await this.assertContact(contactId, false);
+    await this.assertContact(contactId, 'none');
     const limit = pageSize(q);
     const after = decodeCursor<[string, string]>(q.cursor, 2);
     const params: unknown[] = [contactId, limit + 1];

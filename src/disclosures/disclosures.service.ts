@@ -68,13 +68,16 @@ export class DisclosuresService {
     const m = this.tx.manager;
     const fields = disclosableFields(purpose.dataCategories, dto.fields);
     const contactIds = Array.from(new Set(dto.contactIds.map((id) => id.toLowerCase())));
+    // Lock the contacts first (FOR SHARE, in id order), then decide: a withdrawal, objection or erasure either
+    // committed before (and is seen by the decision) or waits for this disclosure to commit (and its Art. 19
+    // notification then sees it). Shared locks do not block other disclosures or checks.
+    await m.query('SELECT 1 FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE', [contactIds]);
     const now = new Date();
     const decisions = await this.gate.decideMany(purpose, recipient.id, contactIds, now);
     const allowedIds = decisions.filter((d) => d.allowed).map((d) => d.contactId);
 
-    // Lock the disclosed contacts' rows (FOR SHARE) so an erasure cannot slip in between decision and answer.
     const dataRows: { id: string; row: Record<string, unknown> }[] = allowedIds.length
-      ? await m.query('SELECT c.id, to_jsonb(c) AS row FROM contacts c WHERE c.id = ANY($1::uuid[]) AND c.erased_at IS NULL FOR SHARE', [allowedIds])
+      ? await m.query('SELECT c.id, to_jsonb(c) AS row FROM contacts c WHERE c.id = ANY($1::uuid[]) AND c.erased_at IS NULL', [allowedIds])
       : [];
     const dataById = new Map(dataRows.map((r) => [r.id, r.row]));
 

@@ -1,4 +1,5 @@
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
+import pg from 'pg';
 import { createTestApp, TestApp } from '../setup/test-app.js';
 
 describe('Disclosures through the gate', () => {
@@ -138,6 +139,33 @@ describe('Disclosures through the gate', () => {
     expect(await t.sql<{ n: string }>(`SELECT count(*) AS n FROM disclosures`)).toEqual(before);
     const ok = await t.api(staff).post('/disclosures', { purpose: 'newsletter', recipientId: mailer, contactIds: [c] }).expect(201);
     expect(ok.body.disclosed).toHaveLength(1);
+  });
+
+  it('should decide after a concurrent withdrawal commits, never on the state before it', async () => {
+    const c = await contact('Evelyn');
+    const k = await grant(c, 'newsletter');
+    const other = new pg.Client({ connectionString: t.databaseUrl });
+    await other.connect();
+    try {
+      // Another transaction withdraws while holding the contact row, as POST /consents/:id/withdraw does.
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM contacts WHERE id = $1 FOR NO KEY UPDATE', [c]);
+      await other.query(`UPDATE consents SET status = 'withdrawn', withdrawn_at = now() WHERE id = $1`, [k.body.id]);
+      const pending = t.api(staff).post('/disclosures', { purpose: 'newsletter', recipientId: mailer, contactIds: [c] }).then((r) => r);
+      // Wait until the disclosure is blocked on the contact's row lock.
+      for (let i = 0; i < 200; i++) {
+        const waiting = await t.sql(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR SHARE%' AND datname = current_database()`);
+        if (waiting.length) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await other.query('COMMIT');
+      const res = await pending;
+      expect(res.status).toBe(201);
+      expect(res.body.disclosed).toEqual([]);
+      expect(res.body.withheld).toEqual([{ contactId: c, reason: 'consent_withdrawn' }]);
+    } finally {
+      await other.end();
+    }
   });
 
   it('should list disclosures for compliance, filtered by contact and recipient', async () => {
