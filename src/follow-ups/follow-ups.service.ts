@@ -37,18 +37,34 @@ export class FollowUpsService {
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
   ) {}
 
-  /** Inserts one follow-up (no audit: the caller records it with its own change). */
-  async insert(m: EntityManager, f: NewFollowUp, principal: Principal): Promise<FollowUpResponseDto> {
+  /**
+   * Inserts one follow-up and answers what the audit trail keeps of it (the caller records it with its own
+   * change). The assignee defaults to the caller's user.
+   */
+  async insert(m: EntityManager, f: NewFollowUp, principal: Principal): Promise<{ id: string; audit: ReturnType<typeof followUpAudit> }> {
     const assigneeId = f.assigneeId === undefined ? principal.userId : f.assigneeId;
-    if (assigneeId) await this.assertUser(m, assigneeId);
+    if (assigneeId && assigneeId !== principal.userId) await this.assertUser(m, assigneeId);
     const dueAt = f.dueAt ? new Date(f.dueAt) : addWorkingDays(f.from, this.config.followUpDays);
-    const [{ id }] = await queryRows<{ id: string }>(
+    const [r] = await queryRows<{ id: string; version: number }>(
       m,
       `INSERT INTO follow_ups (interaction_id, contact_id, event_id, due_at, assignee_id, note, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, version`,
       [f.interactionId, f.contactId, f.eventId, dueAt, assigneeId, f.note ?? null, actorIdOf(principal)],
     );
-    return (await this.load(m, id, principal))!;
+    const audit = {
+      id: r.id,
+      interactionId: f.interactionId,
+      contactId: f.contactId,
+      eventId: f.eventId,
+      dueAt: dueAt.toISOString(),
+      assigneeId,
+      status: 'open' as const,
+      completedAt: null,
+      completedBy: null,
+      hasNote: f.note !== undefined && f.note !== null,
+      version: r.version,
+    };
+    return { id: r.id, audit };
   }
 
   async create(dto: CreateFollowUpDto, principal: Principal): Promise<FollowUpResponseDto> {
@@ -66,12 +82,13 @@ export class FollowUpsService {
       const [c] = await queryRows(m, 'SELECT 1 FROM contacts WHERE id = $1 AND erased_at IS NULL', [dto.contactId]);
       if (!c) throw new NotFoundError('Contact', dto.contactId);
     }
-    const created = await this.insert(
+    const { id, audit } = await this.insert(
       m,
       { interactionId: dto.interactionId ?? null, contactId: dto.contactId ?? null, eventId, from, dueAt: dto.dueAt, assigneeId: dto.assigneeId, note: dto.note },
       principal,
     );
-    await this.audit.record({ action: 'create', entityType: 'follow_up', entityId: created.id, after: followUpAudit(created) });
+    const created = (await this.load(m, id, principal))!;
+    await this.audit.record({ action: 'create', entityType: 'follow_up', entityId: id, after: audit });
     return created;
   }
 

@@ -6,7 +6,6 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/d
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
 import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { followUpAudit } from '../follow-ups/follow-up.mapper.js';
 import { FollowUpsService } from '../follow-ups/follow-ups.service.js';
 import { queryRows } from './db.js';
 import { CreateInteractionDto, ReviewDecisionDto, UpdateInteractionDto } from './dto/create-interaction.dto.js';
@@ -34,10 +33,7 @@ export class InteractionsService {
     const organisationIds = dto.organisationIds ?? [];
     const participantIds = (dto.participantIds ?? []).filter((u) => u !== p.userId);
     const eventId = dto.eventId ?? null;
-    await this.assertContacts(m, dto.contactIds);
-    await this.assertOrganisations(m, organisationIds);
-    await this.assertUsers(m, participantIds);
-    if (eventId) await this.assertEvent(m, eventId);
+    await this.assertReferences(m, { contactIds: dto.contactIds, organisationIds, userIds: participantIds, eventId });
     const flags = await this.computeFlags(m, {
       staffIds: [...(p.userId ? [p.userId] : []), ...participantIds],
       organisationIds,
@@ -62,7 +58,7 @@ export class InteractionsService {
         { interactionId: id, contactId: null, eventId, from: occurredAt, dueAt: dto.followUp.dueAt, assigneeId: dto.followUp.assigneeId, note: dto.followUp.note },
         p,
       );
-      audits.push({ action: 'create', entityType: 'follow_up', entityId: f.id, after: followUpAudit(f) });
+      audits.push({ action: 'create', entityType: 'follow_up', entityId: f.id, after: f.audit });
     }
     // Monotonic on create, so concurrent writers for the same contact never lower it.
     await m.query(
@@ -89,10 +85,12 @@ export class InteractionsService {
     const organisationIds = dto.organisationIds ?? before.organisation_ids;
     const participantIds = dto.participantIds ? dto.participantIds.filter((u) => u !== before.author_id) : before.participant_ids;
     const eventId = dto.eventId === undefined ? before.event_id : dto.eventId;
-    if (dto.contactIds) await this.assertContacts(m, dto.contactIds);
-    if (dto.organisationIds) await this.assertOrganisations(m, dto.organisationIds);
-    if (dto.participantIds) await this.assertUsers(m, participantIds);
-    if (dto.eventId) await this.assertEvent(m, dto.eventId);
+    await this.assertReferences(m, {
+      contactIds: dto.contactIds ?? [],
+      organisationIds: dto.organisationIds ?? [],
+      userIds: dto.participantIds ? participantIds : [],
+      eventId: dto.eventId ?? null,
+    });
     const flags = await this.computeFlags(m, {
       staffIds: [...(before.author_id ? [before.author_id] : []), ...participantIds],
       organisationIds,
@@ -331,29 +329,29 @@ export class InteractionsService {
     return flags;
   }
 
-  /** Unknown (or erased) contacts are a 404 naming the first missing id; nothing is written. */
-  private async assertContacts(m: EntityManager, ids: string[]): Promise<void> {
-    const found = await queryRows<{ id: string }>(m, 'SELECT id::text FROM contacts WHERE id = ANY($1::uuid[]) AND erased_at IS NULL', [ids]);
-    const missing = ids.find((id) => !found.some((f) => f.id === id));
-    if (missing) throw new NotFoundError('Contact', missing);
-  }
-
-  private async assertOrganisations(m: EntityManager, ids: string[]): Promise<void> {
-    if (!ids.length) return;
-    const found = await queryRows<{ id: string }>(m, 'SELECT id::text FROM organisations WHERE id = ANY($1::uuid[])', [ids]);
-    const missing = ids.find((id) => !found.some((f) => f.id === id));
-    if (missing) throw new NotFoundError('Organisation', missing);
-  }
-
-  private async assertUsers(m: EntityManager, ids: string[]): Promise<void> {
-    if (!ids.length) return;
-    const found = await queryRows<{ id: string }>(m, 'SELECT id::text FROM users WHERE id = ANY($1::uuid[])', [ids]);
-    const missing = ids.find((id) => !found.some((f) => f.id === id));
-    if (missing) throw new NotFoundError('User', missing);
-  }
-
-  private async assertEvent(m: EntityManager, id: string): Promise<void> {
-    const [e] = await queryRows(m, 'SELECT 1 FROM events WHERE id = $1', [id]);
-    if (!e) throw new NotFoundError('Event', id);
+  /**
+   * Unknown references are a 404 naming the first missing id (contacts first; erased contacts count as
+   * unknown); nothing has been written yet. One round trip for all of them.
+   */
+  private async assertReferences(
+    m: EntityManager,
+    r: { contactIds: string[]; organisationIds: string[]; userIds: string[]; eventId: string | null },
+  ): Promise<void> {
+    if (!r.contactIds.length && !r.organisationIds.length && !r.userIds.length && !r.eventId) return;
+    const [missing] = await queryRows<{ kind: string; id: string }>(
+      m,
+      `SELECT * FROM (
+         SELECT 1 AS o, 'Contact' AS kind, x::text AS id FROM unnest($1::uuid[]) x
+          WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = x AND c.erased_at IS NULL)
+         UNION ALL
+         SELECT 2, 'Organisation', x::text FROM unnest($2::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = x)
+         UNION ALL
+         SELECT 3, 'User', x::text FROM unnest($3::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = x)
+         UNION ALL
+         SELECT 4, 'Event', $4::text WHERE $4::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = $4::uuid)
+       ) s ORDER BY o LIMIT 1`,
+      [r.contactIds, r.organisationIds, r.userIds, r.eventId],
+    );
+    if (missing) throw new NotFoundError(missing.kind, missing.id);
   }
 }

@@ -80,8 +80,15 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
       const before = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM interactions');
       const res = await log(alice, { contactIds: [grace, '00000000-0000-4000-8000-000000000000'], followUp: {} }).expect(404);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.detail).toContain('00000000-0000-4000-8000-000000000000');
+      const unknown = '00000000-0000-4000-8000-000000000001';
+      for (const body of [{ organisationIds: [unknown] }, { participantIds: [unknown] }, { eventId: unknown }, { followUp: { assigneeId: unknown } }]) {
+        await log(alice, { contactIds: [grace], ...body }).expect(404);
+      }
       const after = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM interactions');
       expect(after[0].n).toBe(before[0].n);
+      const followUps = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM follow_ups');
+      expect(followUps[0].n).toBe(1);
     });
 
     it('should reject malformed bodies with 400 problems', async () => {
