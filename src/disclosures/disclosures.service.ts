@@ -8,6 +8,7 @@ import { ConsentGateService } from '../consent/consent-gate.service.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CONTACT_FIELDS, contactFieldValue } from '../purposes/contact-fields.js';
 import { CreateDisclosureDto, DisclosureQueryDto, DisclosureResponseDto, DisclosureResultDto } from './dto/disclosure.dto.js';
+import { disclosableFields } from './disclosable-fields.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
 interface DisclosureRow {
@@ -39,13 +40,6 @@ const toResponse = (r: DisclosureRow): DisclosureResponseDto => ({
   receipt: r.receipt,
   createdAt: r.created_at,
 });
-
-/** The fields disclosed: those asked for (default: all) that the purpose's dataCategories allow, in the purpose's order. */
-export function disclosableFields(dataCategories: string[], requested: string[] | undefined): string[] {
-  if (!requested) return [...dataCategories];
-  const asked = new Set(requested);
-  return dataCategories.filter((f) => asked.has(f));
-}
 
 @Injectable()
 export class DisclosuresService {
