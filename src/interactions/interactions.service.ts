@@ -81,6 +81,7 @@ export class InteractionsService {
   async update(id: string, dto: UpdateInteractionDto, ifMatch: IfMatch, p: Principal): Promise<InteractionResponseDto> {
     const m = this.tx.manager;
     const before = await this.lockForChange(m, id, ifMatch, p);
+    if (Object.values(dto).every((v) => v === undefined)) return this.respond(m, before, p);
     const contactIds = dto.contactIds ?? before.contact_ids;
     const organisationIds = dto.organisationIds ?? before.organisation_ids;
     const participantIds = dto.participantIds ? dto.participantIds.filter((u) => u !== before.author_id) : before.participant_ids;

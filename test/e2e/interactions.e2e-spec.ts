@@ -173,6 +173,8 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
       for (const bad of [{ occurredAt: null }, { summary: null }, { contactIds: [] }, { confidential: null }, { authorId: bob.id }]) {
         await t.api(alice.key).patch(`/interactions/${id}`, bad).expect(400);
       }
+      const unchanged = await t.api(alice.key).patch(`/interactions/${id}`, {}).expect(200);
+      expect(unchanged.body.version).toBe(2);
       const admin = await t.api().patch(`/interactions/${id}`, { reciprocity: 'exchange' }).expect(200);
       expect(admin.body.version).toBe(3);
       const audits = await t.sql<{ action: string }>(`SELECT action FROM audit_events WHERE entity_type = 'interaction' AND entity_id = $1 ORDER BY seq`, [id]);
