@@ -100,6 +100,23 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
       await log(alice, { contactIds: [grace], followUp: { dueAt: 'tomorrow' } }).expect(400);
     });
 
+    it('should create nothing new when a POST is retried with the same Idempotency-Key', async () => {
+      const person = await contact('Idem', 'Potent');
+      const body = { type: 'call', occurredAt: '2026-11-03T10:00:00Z', summary: 'Once', contactIds: [person], followUp: {} };
+      const first = await t.api(alice.key).post('/interactions', body).set('Idempotency-Key', 'log-once-1').expect(201);
+      const again = await t.api(alice.key).post('/interactions', body).set('Idempotency-Key', 'log-once-1').expect(201);
+      expect(again.body.id).toBe(first.body.id);
+      const rows = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM interaction_contacts WHERE contact_id = $1', [person]);
+      expect(rows[0].n).toBe(1);
+    });
+
+    it('should keep last_interaction_at at the latest under concurrent writers', async () => {
+      const person = await contact('Con', 'Current');
+      const days = ['05', '09', '01', '07', '03', '08'];
+      await Promise.all(days.map((d) => log(alice, { contactIds: [person], occurredAt: `2026-08-${d}T10:00:00Z` }).expect(201)));
+      expect(await lastInteraction(person)).toBe('2026-08-09T10:00:00.000Z');
+    });
+
     it('should let only staff and admin write: compliance and integration get 403', async () => {
       await log(compliance, { contactIds: [grace] }).expect(403);
       if (integrationKey) await t.api(integrationKey).post('/interactions', { type: 'call', occurredAt: '2026-11-02T10:00:00Z', summary: 'x', contactIds: [grace] }).expect(403);
