@@ -46,6 +46,11 @@ export function decodeCursor<T extends unknown[] = unknown[]>(cursor: string | u
 
 /**
  * Builds a page from `limit + 1` fetched rows: the extra row only tells that another page exists.
+ *
+ * Keyset on a timestamp: PostgreSQL keeps microseconds, a JS Date only milliseconds. A key made with
+ * `createdAt.toISOString()` compared with `(created_at, id) > (:t, :id)` returns the page's last row again on the
+ * next page. Compare at the key's precision (`date_trunc('milliseconds', created_at)`, in ORDER BY too) or put the
+ * exact value in the key (`created_at::text`).
  */
 export function toPage<R, T>(rows: R[], limit: number, map: (r: R) => T, key: (r: R) => unknown[]): Page<T> {
   const hasMore = rows.length > limit;
