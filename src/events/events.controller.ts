@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiMissing, ApiMissingOrStale } from '../interactions/api-problems.js';
 import { Access } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/role.js';
@@ -18,6 +19,7 @@ export class EventsController {
 
   @Post()
   @Access('staff')
+  @ApiMissing()
   create(@Body() dto: CreateEventDto, @CurrentPrincipal() p: Principal): Promise<EventResponseDto> {
     return this.events.create(dto, p);
   }
@@ -32,12 +34,14 @@ export class EventsController {
 
   @Get(':id')
   @Access('staff', 'compliance')
+  @ApiMissing()
   findOne(@Param() { id }: UuidParam): Promise<EventResponseDto> {
     return this.events.findOne(id);
   }
 
   @Patch(':id')
   @Access('staff')
+  @ApiMissingOrStale()
   update(@Param() { id }: UuidParam, @Body() dto: UpdateEventDto, @IfMatchHeader() ifMatch: IfMatch): Promise<EventResponseDto> {
     return this.events.update(id, dto, ifMatch);
   }
@@ -45,6 +49,7 @@ export class EventsController {
   /** Contacts met, interactions logged, follow-ups open, late and done. */
   @Get(':id/summary')
   @Access('staff', 'compliance')
+  @ApiMissing()
   summary(@Param() { id }: UuidParam): Promise<EventSummaryResponseDto> {
     return this.events.summary(id);
   }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ApiMissing, ApiMissingOrStale } from '../interactions/api-problems.js';
 import { Access, Public } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/role.js';
@@ -22,6 +23,7 @@ export class FollowUpsController {
   /** A follow-up on its own, for an interaction or a contact. */
   @Post()
   @Access('staff')
+  @ApiMissing()
   create(@Body() dto: CreateFollowUpDto, @CurrentPrincipal() p: Principal): Promise<FollowUpResponseDto> {
     return this.followUps.create(dto, p);
   }
@@ -42,6 +44,7 @@ export class FollowUpsController {
 
   @Get(':id')
   @Access('staff', 'compliance')
+  @ApiMissing()
   findOne(@Param() { id }: UuidParam, @CurrentPrincipal() p: Principal): Promise<FollowUpResponseDto> {
     return this.followUps.findOne(id, p);
   }
@@ -49,6 +52,7 @@ export class FollowUpsController {
   /** Status changes record who closed it and when (`completedAt`, `completedBy`). */
   @Patch(':id')
   @Access('staff')
+  @ApiMissingOrStale()
   update(
     @Param() { id }: UuidParam,
     @Body() dto: UpdateFollowUpDto,
@@ -81,6 +85,7 @@ export class CalendarFeedController {
   /** Issues (or rotates) a user's calendar feed token: admin for anyone, staff for themselves. */
   @Post('users/:id/calendar-token')
   @Access('staff')
+  @ApiMissing()
   issue(@Param() { id }: UuidParam, @CurrentPrincipal() p: Principal): Promise<CalendarTokenResponseDto> {
     return this.followUps.issueCalendarToken(id, p);
   }

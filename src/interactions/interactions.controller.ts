@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflicting, ApiMissing, ApiMissingOrStale } from './api-problems.js';
 import { Access } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/role.js';
@@ -24,6 +25,7 @@ export class InteractionsController {
   /** Logs an interaction (the caller's user is its author), optionally with a follow-up. */
   @Post()
   @Access('staff')
+  @ApiMissing()
   create(@Body() dto: CreateInteractionDto, @CurrentPrincipal() p: Principal): Promise<InteractionResponseDto> {
     return this.interactions.create(dto, p);
   }
@@ -38,6 +40,7 @@ export class InteractionsController {
 
   @Get(':id')
   @Access('staff', 'compliance')
+  @ApiMissing()
   findOne(@Param() { id }: UuidParam, @CurrentPrincipal() p: Principal): Promise<InteractionResponseDto> {
     return this.interactions.findOne(id, p);
   }
@@ -45,6 +48,8 @@ export class InteractionsController {
   /** The author (or an admin) edits; send `If-Match`. */
   @Patch(':id')
   @Access('staff')
+  @ApiMissingOrStale()
+  @ApiConflicting('The interaction is archived')
   update(
     @Param() { id }: UuidParam,
     @Body() dto: UpdateInteractionDto,
@@ -59,6 +64,7 @@ export class InteractionsController {
   @HttpCode(204)
   @Access('staff')
   @ApiNoContentResponse({ description: 'Archived' })
+  @ApiMissingOrStale()
   archive(@Param() { id }: UuidParam, @IfMatchHeader() ifMatch: IfMatch, @CurrentPrincipal() p: Principal): Promise<void> {
     return this.interactions.archive(id, ifMatch, p);
   }
@@ -67,6 +73,8 @@ export class InteractionsController {
   @Post(':id/review')
   @HttpCode(200)
   @Access('compliance')
+  @ApiMissing()
+  @ApiConflicting('The interaction is not competition-sensitive')
   review(@Param() { id }: UuidParam, @Body() dto: ReviewDecisionDto, @CurrentPrincipal() p: Principal): Promise<InteractionResponseDto> {
     return this.interactions.review(id, dto, p);
   }
@@ -84,6 +92,7 @@ export class TimelinesController {
   @Get('contacts/:id/interactions')
   @Access('staff', 'compliance')
   @ApiOkResponse({ type: InteractionPage })
+  @ApiMissing()
   contactTimeline(@Param() { id }: UuidParam, @Query() q: PageQueryDto, @CurrentPrincipal() p: Principal): Promise<Page<InteractionResponseDto>> {
     return this.interactions.contactTimeline(id, q, p);
   }
@@ -92,6 +101,7 @@ export class TimelinesController {
   @Get('organisations/:id/interactions')
   @Access('staff', 'compliance')
   @ApiOkResponse({ type: InteractionPage })
+  @ApiMissing()
   organisationTimeline(@Param() { id }: UuidParam, @Query() q: PageQueryDto, @CurrentPrincipal() p: Principal): Promise<Page<InteractionResponseDto>> {
     return this.interactions.organisationTimeline(id, q, p);
   }
@@ -100,6 +110,7 @@ export class TimelinesController {
   @Get('contacts/:id/relationships')
   @Access('staff', 'compliance')
   @ApiOkResponse({ type: RelationshipPage })
+  @ApiMissing()
   contactRelationships(@Param() { id }: UuidParam, @Query() q: PageQueryDto): Promise<Page<RelationshipResponseDto>> {
     return this.relationships.forContact(id, q);
   }
@@ -108,6 +119,7 @@ export class TimelinesController {
   @Get('users/:id/relationships')
   @Access('staff', 'compliance')
   @ApiOkResponse({ type: ContactRelationshipPage })
+  @ApiMissing()
   userRelationships(@Param() { id }: UuidParam, @Query() q: PageQueryDto): Promise<Page<ContactRelationshipResponseDto>> {
     return this.relationships.forUser(id, q);
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflicting, ApiMissing } from '../interactions/api-problems.js';
 import { Access } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/role.js';
@@ -27,6 +28,8 @@ export class NetworksController {
   /** Adds an organisation or a staff member to a network (an organisation of kind `network`). */
   @Post('organisations/:id/memberships')
   @Access('staff')
+  @ApiMissing()
+  @ApiConflicting('The organisation is not of kind network (NOT_A_NETWORK)')
   addMembership(@Param() { id }: UuidParam, @Body() dto: CreateMembershipDto, @CurrentPrincipal() p: Principal): Promise<MembershipResponseDto> {
     return this.networks.addMembership(id, dto, p);
   }
@@ -34,6 +37,7 @@ export class NetworksController {
   @Get('organisations/:id/memberships')
   @Access('staff', 'compliance')
   @ApiOkResponse({ type: MembershipPage })
+  @ApiMissing()
   listMemberships(@Param() { id }: UuidParam, @Query() q: PageQueryDto): Promise<Page<MembershipResponseDto>> {
     return this.networks.listMemberships(id, q);
   }
@@ -41,6 +45,8 @@ export class NetworksController {
   /** Scores the network on the eleven success factors of production networks (1–5 each). */
   @Post('organisations/:id/reviews')
   @Access('staff')
+  @ApiMissing()
+  @ApiConflicting('The organisation is not of kind network (NOT_A_NETWORK)')
   addReview(@Param() { id }: UuidParam, @Body() dto: CreateReviewDto, @CurrentPrincipal() p: Principal): Promise<ReviewResponseDto> {
     return this.networks.addReview(id, dto, p);
   }
@@ -48,6 +54,7 @@ export class NetworksController {
   /** The reviews, newest first, and the trend per factor. */
   @Get('organisations/:id/reviews')
   @Access('staff', 'compliance')
+  @ApiMissing()
   listReviews(@Param() { id }: UuidParam, @Query() q: PageQueryDto): Promise<ReviewListResponseDto> {
     return this.networks.listReviews(id, q);
   }
@@ -55,6 +62,8 @@ export class NetworksController {
   /** Declares a conflict of interest with an organisation: staff for themselves, admins for anyone. */
   @Post('users/:id/conflicts')
   @Access('staff')
+  @ApiMissing()
+  @ApiConflicting('Already declared')
   declareConflict(@Param() { id }: UuidParam, @Body() dto: CreateConflictDto, @CurrentPrincipal() p: Principal): Promise<ConflictResponseDto> {
     return this.networks.declareConflict(id, dto, p);
   }
@@ -62,6 +71,7 @@ export class NetworksController {
   @Get('users/:id/conflicts')
   @Access('staff', 'compliance')
   @ApiOkResponse({ type: ConflictPage })
+  @ApiMissing()
   listConflicts(@Param() { id }: UuidParam, @Query() q: PageQueryDto, @CurrentPrincipal() p: Principal): Promise<Page<ConflictResponseDto>> {
     return this.networks.listConflicts(id, q, p);
   }
