@@ -13,6 +13,7 @@ interface EventRow {
   id: string;
   name: string;
   starts_at: Date;
+  starts_key: string;
   ends_at: Date | null;
   location: string | null;
   organiser_id: string | null;
@@ -22,7 +23,7 @@ interface EventRow {
   updated_at: Date;
 }
 
-const COLUMNS = `e.id, e.name, e.starts_at, e.ends_at, e.location, e.organiser_id, e.version, e.created_at, e.updated_at,
+const COLUMNS = `e.id, e.name, e.starts_at, e.starts_at::text AS starts_key, e.ends_at, e.location, e.organiser_id, e.version, e.created_at, e.updated_at,
   ARRAY(SELECT r.user_id::text FROM event_representatives r WHERE r.event_id = e.id ORDER BY r.user_id) AS representative_ids`;
 
 const toResponse = (r: EventRow): EventResponseDto => ({
@@ -83,7 +84,7 @@ export class EventsService {
        ORDER BY e.starts_at DESC, e.id DESC LIMIT ${limit + 1}`,
       params,
     );
-    return toPage(rows, limit, toResponse, (r) => [iso(r.starts_at), r.id]);
+    return toPage(rows, limit, toResponse, (r) => [r.starts_key, r.id]);
   }
 
   async update(id: string, dto: UpdateEventDto, ifMatch: IfMatch): Promise<EventResponseDto> {

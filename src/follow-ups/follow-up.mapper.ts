@@ -19,6 +19,8 @@ export interface FollowUpRow {
   version: number;
   created_at: Date;
   updated_at: Date;
+  /** The exact (microsecond) due time as text, for keyset cursors. */
+  due_key: string;
   /** Set when the follow-up belongs to a confidential interaction: who may read its note. */
   confidential_of: { authorId: string | null; authorCredentialId: string | null; participantIds: string[] } | null;
 }
@@ -26,7 +28,7 @@ export interface FollowUpRow {
 /** Columns every follow-up read selects (alias `f`). */
 export const FOLLOW_UP_COLUMNS = `
   f.id, f.interaction_id, f.contact_id, f.event_id, f.due_at, f.assignee_id, f.note, f.status,
-  f.completed_at, f.completed_by, f.created_by, f.version, f.created_at, f.updated_at,
+  f.completed_at, f.completed_by, f.created_by, f.version, f.created_at, f.updated_at, f.due_at::text AS due_key,
   (f.status = 'open' AND f.due_at < now()) AS overdue,
   ARRAY(
     SELECT x FROM (

@@ -134,7 +134,7 @@ export class FollowUpsService {
        ORDER BY f.due_at, f.id LIMIT ${limit + 1}`,
       params,
     );
-    return toPage(rows, limit, (r) => toFollowUpResponse(r, principal), (r) => [new Date(r.due_at).toISOString(), r.id]);
+    return toPage(rows, limit, (r) => toFollowUpResponse(r, principal), (r) => [r.due_key, r.id]);
   }
 
   async update(id: string, dto: UpdateFollowUpDto, ifMatch: IfMatch, principal: Principal): Promise<FollowUpResponseDto> {

@@ -30,6 +30,7 @@ const row = (over: Partial<InteractionRow> = {}): InteractionRow => ({
   version: 1,
   created_at: new Date(),
   updated_at: new Date(),
+  occurred_key: '2026-11-20 10:00:00+00',
   contact_ids: ['c1'],
   organisation_ids: [],
   participant_ids: ['participant'],

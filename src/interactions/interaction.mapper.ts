@@ -23,6 +23,8 @@ export interface InteractionRow {
   version: number;
   created_at: Date;
   updated_at: Date;
+  /** The exact (microsecond) timestamp as text, for keyset cursors. */
+  occurred_key: string;
   contact_ids: string[];
   organisation_ids: string[];
   participant_ids: string[];
@@ -32,7 +34,7 @@ export interface InteractionRow {
 export const INTERACTION_COLUMNS = `
   i.id, i.type, i.occurred_at, i.summary, i.author_id, i.author_credential_id, i.event_id, i.reciprocity,
   i.confidential, i.competition_sensitive, i.review_status, i.review_note, i.reviewed_by, i.reviewed_at,
-  i.flags, i.archived_at, i.version, i.created_at, i.updated_at,
+  i.flags, i.archived_at, i.version, i.created_at, i.updated_at, i.occurred_at::text AS occurred_key,
   ARRAY(SELECT x.contact_id::text FROM interaction_contacts x WHERE x.interaction_id = i.id ORDER BY 1) AS contact_ids,
   ARRAY(SELECT x.organisation_id::text FROM interaction_organisations x WHERE x.interaction_id = i.id ORDER BY 1) AS organisation_ids,
   ARRAY(SELECT x.user_id::text FROM interaction_participants x WHERE x.interaction_id = i.id ORDER BY 1) AS participant_ids`;

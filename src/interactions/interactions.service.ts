@@ -270,7 +270,7 @@ export class InteractionsService {
       params,
     );
     const followUps = await this.followUps.forInteractions(m, rows.slice(0, limit).map((r) => r.id), p);
-    return toPage(rows, limit, (r) => toInteractionResponse(r, p, followUps.get(r.id)), (r) => [new Date(r.occurred_at).toISOString(), r.id]);
+    return toPage(rows, limit, (r) => toInteractionResponse(r, p, followUps.get(r.id)), (r) => [r.occurred_key, r.id]);
   }
 
   private async respond(m: EntityManager, row: InteractionRow, p: Principal): Promise<InteractionResponseDto> {

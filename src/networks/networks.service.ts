@@ -34,11 +34,12 @@ interface MembershipRow {
   active: boolean;
   version: number;
   created_at: Date;
+  created_key: string;
 }
 
 const MEMBERSHIP_COLUMNS = `nm.id, nm.network_id, nm.member_organisation_id, o.name AS member_organisation_name, nm.user_id,
   u.name AS user_name, nm.role, nm.since::text AS since, nm.until::text AS until,
-  (nm.until IS NULL OR nm.until >= current_date) AS active, nm.version, nm.created_at
+  (nm.until IS NULL OR nm.until >= current_date) AS active, nm.version, nm.created_at, nm.created_at::text AS created_key
   FROM network_memberships nm LEFT JOIN organisations o ON o.id = nm.member_organisation_id LEFT JOIN users u ON u.id = nm.user_id`;
 
 const toMembership = (r: MembershipRow): MembershipResponseDto => ({
@@ -64,6 +65,7 @@ interface ReviewRow {
   comment: string | null;
   version: number;
   created_at: Date;
+  created_key: string;
   factors: { factor: SuccessFactor; score: number; note: string | null }[];
 }
 
@@ -142,7 +144,7 @@ export class NetworksService {
        ORDER BY nm.created_at, nm.id LIMIT ${limit + 1}`,
       after ? [networkId, after[0], after[1]] : [networkId],
     );
-    return toPage(rows, limit, toMembership, (r) => [iso(r.created_at), r.id]);
+    return toPage(rows, limit, toMembership, (r) => [r.created_key, r.id]);
   }
 
   async addReview(networkId: string, dto: CreateReviewDto, p: Principal): Promise<ReviewResponseDto> {
@@ -179,7 +181,7 @@ export class NetworksService {
       after ? [networkId, ...after] : [networkId],
       `ORDER BY r.reviewed_on DESC, r.created_at DESC, r.id DESC LIMIT ${limit + 1}`,
     );
-    const page = toPage(rows, limit, toReview, (r) => [dateOnly(r.reviewed_on), iso(r.created_at), r.id]);
+    const page = toPage(rows, limit, toReview, (r) => [dateOnly(r.reviewed_on), r.created_key, r.id]);
     const trendRows = await queryRows<{ factor: string; scores: number[]; average: number }>(
       m,
       `SELECT s.factor, array_agg(s.score::int ORDER BY r.reviewed_on, r.created_at, r.id) AS scores,
@@ -217,9 +219,9 @@ export class NetworksService {
       `INSERT INTO conflicts_of_interest (user_id, organisation_id, description, declared_by) VALUES ($1, $2, $3, $4) RETURNING id`,
       [userId, dto.organisationId, dto.description ?? null, actorIdOf(p)],
     );
-    const [row] = await this.conflictRows(m, 'ci.id = $1', [id]);
-    await this.audit.record({ action: 'create', entityType: 'conflict_of_interest', entityId: id, after: row });
-    return row;
+    const [{ dto: created }] = await this.conflictRows(m, 'ci.id = $1', [id]);
+    await this.audit.record({ action: 'create', entityType: 'conflict_of_interest', entityId: id, after: created });
+    return created;
   }
 
   async listConflicts(userId: string, q: PageQueryDto, p: Principal): Promise<Page<ConflictResponseDto>> {
@@ -235,32 +237,36 @@ export class NetworksService {
       after ? [userId, ...after] : [userId],
       `ORDER BY ci.created_at, ci.id LIMIT ${limit + 1}`,
     );
-    return toPage(rows, limit, (r) => r, (r) => [r.createdAt, r.id]);
+    return toPage(rows, limit, (r) => r.dto, (r) => [r.key, r.dto.id]);
   }
 
-  private async conflictRows(m: EntityManager, where: string, params: unknown[], tail = ''): Promise<ConflictResponseDto[]> {
-    const rows = await queryRows<{ id: string; user_id: string; organisation_id: string; name: string; description: string | null; declared_by: string | null; version: number; created_at: Date }>(
+  private async conflictRows(m: EntityManager, where: string, params: unknown[], tail = ''): Promise<{ dto: ConflictResponseDto; key: string }[]> {
+    const rows = await queryRows<{ id: string; user_id: string; organisation_id: string; name: string; description: string | null; declared_by: string | null; version: number; created_at: Date; created_key: string }>(
       m,
-      `SELECT ci.id, ci.user_id, ci.organisation_id, o.name, ci.description, ci.declared_by, ci.version, ci.created_at
+      `SELECT ci.id, ci.user_id, ci.organisation_id, o.name, ci.description, ci.declared_by, ci.version, ci.created_at,
+              ci.created_at::text AS created_key
          FROM conflicts_of_interest ci JOIN organisations o ON o.id = ci.organisation_id WHERE ${where} ${tail}`,
       params,
     );
     return rows.map((r) => ({
-      id: r.id,
-      userId: r.user_id,
-      organisationId: r.organisation_id,
-      organisationName: r.name,
-      description: r.description,
-      declaredBy: r.declared_by,
-      version: r.version,
-      createdAt: iso(r.created_at)!,
+      key: r.created_key,
+      dto: {
+        id: r.id,
+        userId: r.user_id,
+        organisationId: r.organisation_id,
+        organisationName: r.name,
+        description: r.description,
+        declaredBy: r.declared_by,
+        version: r.version,
+        createdAt: iso(r.created_at)!,
+      },
     }));
   }
 
   private reviewRows(m: EntityManager, where: string, params: unknown[], tail = ''): Promise<ReviewRow[]> {
     return queryRows<ReviewRow>(
       m,
-      `SELECT r.id, r.network_id, r.reviewer_id, r.reviewed_on::text AS reviewed_on, r.comment, r.version, r.created_at,
+      `SELECT r.id, r.network_id, r.reviewer_id, r.reviewed_on::text AS reviewed_on, r.comment, r.version, r.created_at, r.created_at::text AS created_key,
               COALESCE((SELECT json_agg(json_build_object('factor', s.factor, 'score', s.score, 'note', s.note))
                           FROM network_review_scores s WHERE s.review_id = r.id), '[]') AS factors
          FROM network_reviews r WHERE ${where} ${tail}`,

@@ -443,6 +443,16 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
       await t.api(alice.key).post(`/organisations/${network}/memberships`, { userId: bob.id, role: 'board' }).expect(201);
       const list = await t.api(compliance.key).get(`/organisations/${network}/memberships`).expect(200);
       expect(list.body.items.map((m: { role: string }) => m.role)).toEqual(['member', 'board']);
+      // Keyset paging on microsecond timestamps: each member exactly once.
+      await t.api(alice.key).post(`/organisations/${network}/memberships`, { userId: carol.id, role: 'guest' }).expect(201);
+      const roles: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { role: string }[]; nextCursor: string | null } } = await t.api(alice.key).get(`/organisations/${network}/memberships?limit=1${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+        roles.push(...page.body.items.map((m: { role: string }) => m.role));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(roles).toEqual(['member', 'board', 'guest']);
     });
 
     it('should refuse bad memberships', async () => {
