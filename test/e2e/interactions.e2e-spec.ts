@@ -287,6 +287,8 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
       expect(byContact.body.items.map((f: { id: string }) => f.id)).toEqual([late, soon]);
       const notOverdue = await t.api(alice.key).get(`/follow-ups?overdue=false&contactId=${person}`).expect(200);
       expect(notOverdue.body.items.map((f: { id: string }) => f.id)).toEqual([soon]);
+      const asNumber = await t.api(alice.key).get(`/follow-ups?overdue=1&assigneeId=${bob.id}`).expect(200);
+      expect(asNumber.body.items.map((f: { id: string }) => f.id)).toEqual([late]);
       await t.api(alice.key).get('/follow-ups?overdue=maybe').expect(400);
       await t.api(alice.key).get('/follow-ups?status=closed').expect(400);
     });

@@ -43,7 +43,7 @@ export class UpdateFollowUpDto {
   note?: string;
 }
 
-const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value);
 
 export class ListFollowUpsQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(FOLLOW_UP_STATUSES)
