@@ -114,6 +114,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     reply.header('X-Request-Id', req.id);
     done();
   });
+  // JSON endpoints take JSON: a text/plain body is a 415, not a string to validate.
+  fastify.removeContentTypeParser('text/plain');
   // CSV and vCard imports arrive as text, with a larger limit than JSON bodies.
   fastify.addContentTypeParser(
     ['text/csv', 'text/vcard', 'text/x-vcard', 'text/directory'],

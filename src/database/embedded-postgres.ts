@@ -33,6 +33,7 @@ export async function startEmbeddedPostgres(
   const databaseDir = path.join(dir, 'pg');
   // 0711: as root, the cluster runs as a 'postgres' user that must be able to pass through this folder.
   fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
+  if (process.getuid?.() === 0) fs.chmodSync(dir, fs.statSync(dir).mode | 0o011);
   const secretFile = path.join(dir, 'pg-password');
   if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const password = fs.readFileSync(secretFile, 'utf8').trim();
