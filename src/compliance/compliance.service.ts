@@ -99,14 +99,13 @@ export class ComplianceService {
         out.interactions = await m.query(`SELECT * FROM interactions WHERE id = ANY($1::uuid[]) ORDER BY occurred_at DESC`, [
           [...interactionIds],
         ]).then((rs: Record<string, unknown>[]) => rs.map(toPlain));
-        if (out.followUps.length === 0 && (await this.tableExists(m, 'follow_ups'))) {
-          const cols: { column_name: string }[] = await m.query(
-            `SELECT column_name FROM information_schema.columns WHERE table_name = 'follow_ups' AND column_name = 'interaction_id'`,
+        if (await this.tableExists(m, 'follow_ups')) {
+          const seen = new Set(out.followUps.map((f) => f.id));
+          const viaInteractions: Record<string, unknown>[] = await m.query(
+            `SELECT * FROM follow_ups WHERE interaction_id = ANY($1::uuid[]) ORDER BY due_at`,
+            [[...interactionIds]],
           );
-          if (cols.length) {
-            out.followUps = await m.query(`SELECT * FROM follow_ups WHERE interaction_id = ANY($1::uuid[])`, [[...interactionIds]])
-              .then((rs: Record<string, unknown>[]) => rs.map(toPlain));
-          }
+          out.followUps.push(...viaInteractions.filter((f) => !seen.has(f.id)).map(toPlain));
         }
       }
       await this.audit.record({ action: 'export', entityType: 'contact', entityId: contactId, after: { format: out.format } });
@@ -153,6 +152,21 @@ export class ComplianceService {
         if (LINK_TABLES.test(ref.table)) continue;
         // Side tables holding the contact's own details (e-mails, affiliations, profiles…) go.
         await m.query(`DELETE FROM ${table} WHERE ${col} = $1`, [contactId]);
+      }
+      if (await this.tableExists(m, 'interaction_contacts')) {
+        // What was said with this person alone is about them: the summary goes, the fact that a meeting took place stays.
+        const solo: { id: string }[] = await m.query(
+          `UPDATE interactions i SET summary = '[erased]', updated_at = now(), version = version + 1
+            WHERE i.id IN (SELECT interaction_id FROM interaction_contacts WHERE contact_id = $1)
+              AND NOT EXISTS (SELECT 1 FROM interaction_contacts o WHERE o.interaction_id = i.id AND o.contact_id <> $1)
+            RETURNING i.id`,
+          [contactId],
+        );
+        await m.query(`UPDATE follow_ups SET note = NULL, updated_at = now(), version = version + 1
+                        WHERE note IS NOT NULL AND (contact_id = $1 OR interaction_id = ANY($2::uuid[]))`, [
+          contactId,
+          solo.map((r) => r.id),
+        ]);
       }
       if (await this.tableExists(m, 'consents')) {
         // Evidence may name the person (IP address, form payload, signature): pseudonymise, keep the fact.

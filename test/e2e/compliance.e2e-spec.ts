@@ -57,7 +57,13 @@ describe('Compliance: export, erasure, consent coverage', () => {
   it('should export everything held on a contact, and audit the export', async () => {
     const id = await contact('Gina');
     await consent(id);
+    const logged = await t
+      .api(staff)
+      .post('/interactions', { type: 'meeting', occurredAt: '2026-11-20T10:00:00Z', summary: 'Talked about internships', contactIds: [id], followUp: { note: 'Send brochure' } })
+      .expect(201);
     const res = await t.api(compliance).get(`/contacts/${id}/export`).expect(200);
+    expect(res.body.interactions).toEqual([expect.objectContaining({ id: logged.body.id, summary: 'Talked about internships' })]);
+    expect(res.body.followUps).toEqual([expect.objectContaining({ note: 'Send brochure' })]);
     expect(res.body.profile).toMatchObject({ id, givenName: 'Gina', familyName: 'Muster' });
     expect(res.body.consents).toHaveLength(1);
     expect(res.body.consents[0]).toMatchObject({ purpose: 'newsletter', status: 'granted', evidence: { ip: '203.0.113.9' } });
@@ -69,7 +75,10 @@ describe('Compliance: export, erasure, consent coverage', () => {
 
   it('should erase for good, keep proof pseudonymised, shred sealed audit values and keep the chain valid', async () => {
     const id = await contact('Hanna');
+    const other = await contact('Ivo');
     await consent(id);
+    const solo = await t.api(staff).post('/interactions', { type: 'call', occurredAt: '2026-11-20T10:00:00Z', summary: 'Hanna told me about her move', contactIds: [id] }).expect(201);
+    const shared = await t.api(staff).post('/interactions', { type: 'meeting', occurredAt: '2026-11-21T10:00:00Z', summary: 'Panel with Ivo', contactIds: [id, other] }).expect(201);
     await t.app.get(AuditService).record({ action: 'update', entityType: 'contact', entityId: id, contactId: id, after: { givenName: 'Hanna' } });
     const before = await t.api(compliance).get(`/audit-events?entityId=${id}&entityType=contact`).expect(200);
     expect(before.body.items[0].after).toEqual({ givenName: 'Hanna' });
@@ -92,6 +101,11 @@ describe('Compliance: export, erasure, consent coverage', () => {
     expect(JSON.stringify(raw.after)).not.toContain('Hanna');
     const verify = await t.api(compliance).get('/audit-events/verify').expect(200);
     expect(verify.body.valid).toBe(true);
+
+    const [soloRow] = await t.sql<{ summary: string }>(`SELECT summary FROM interactions WHERE id = $1`, [solo.body.id]);
+    expect(soloRow.summary).toBe('[erased]');
+    const [sharedRow] = await t.sql<{ summary: string }>(`SELECT summary FROM interactions WHERE id = $1`, [shared.body.id]);
+    expect(sharedRow.summary).toBe('Panel with Ivo');
 
     const again = await t.api(compliance).post(`/contacts/${id}/erase`).expect(200);
     expect(again.body.alreadyErased).toBe(true);
