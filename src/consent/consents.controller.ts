@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, SetMetadata } from '@nestjs/common';
 import { ApiMethodNotAllowedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ProblemDto } from '../common/errors/problem.js';
 import { Access, Public } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/role.js';
+import { NO_TRANSACTION_KEY } from '../common/context/request.interceptor.js';
 import { Page, PageOf, PageQueryDto } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/uuid-param.dto.js';
 import { buildConsentReceipt } from './consent-receipt.js';
@@ -131,9 +132,10 @@ export class ConsentCheckController {
     return this.gate.check(p, q.purpose, q.recipientId, q.contactId);
   }
 
-  /** The same for up to 10,000 contacts, in one set-based query. */
+  /** The same for up to 10,000 contacts, in one set-based query (a read: no transaction, no idempotency record). */
   @Post()
   @HttpCode(200)
+  @SetMetadata(NO_TRANSACTION_KEY, true)
   @Access('staff', 'compliance', 'integration')
   checkMany(@Body() dto: BulkConsentCheckDto, @CurrentPrincipal() p: Principal): Promise<BulkConsentCheckResponseDto> {
     return this.gate.checkMany(p, dto.purpose, dto.recipientId, dto.contactIds);
