@@ -56,10 +56,26 @@ export class ConsentGateService {
     return { purpose, recipient };
   }
 
+  /**
+   * Runs the gate query. Outside a transaction (the GET check, the bulk check) it goes straight to the pool as a
+   * named prepared statement, so PostgreSQL plans it once per connection instead of on every call (planning
+   * costs more than executing this query); inside a transaction (disclosures) it joins that transaction.
+   */
+  private async gateRows(withConsents: boolean, params: unknown[]): Promise<GateRow[]> {
+    const text = GATE_SQL(withConsents);
+    const pool = (this.tx.dataSource.driver as unknown as { master?: { query?: unknown } }).master;
+    if (!this.tx.inTransaction && pool && typeof pool.query === 'function') {
+      const q = pool.query as (cfg: { name: string; text: string; values: unknown[] }) => Promise<{ rows: GateRow[] }>;
+      const res = await q.call(pool, { name: withConsents ? 'rapport_gate_consent' : 'rapport_gate_basis', text, values: params });
+      return res.rows;
+    }
+    return this.tx.manager.query(text, params);
+  }
+
   /** Decisions for distinct contact ids, in the order given, from one query. */
   async decideMany(purpose: PurposeRef, recipientId: string, contactIds: string[], now = new Date()): Promise<ContactDecision[]> {
     if (contactIds.length === 0) return [];
-    const rows: GateRow[] = await this.tx.manager.query(GATE_SQL(purpose.legalBasis === 'consent'), [contactIds, purpose.id]);
+    const rows = await this.gateRows(purpose.legalBasis === 'consent', [contactIds, purpose.id]);
     return rows.map((r) => ({
       contactId: r.contact_id,
       ...decide({
