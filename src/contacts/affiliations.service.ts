@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditInput, AuditService } from '../audit/audit.service.js';
 import { NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
 import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CONTACT_COLUMNS, ContactRow, toContactResponse } from './contact.mapper.js';
 import { ContactsService } from './contacts.service.js';
+import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { AffiliationResponseDto, CreateAffiliationDto } from './dto/affiliation.dto.js';
 import { ContactResponseDto } from './dto/contact.response.dto.js';
 import { ListContactsQueryDto } from './dto/search-contacts.dto.js';
@@ -55,6 +56,7 @@ export class AffiliationsService {
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
     private readonly contacts: ContactsService,
+    private readonly notifier: RecipientNotifier,
   ) {}
 
   async list(contactId: string, q: PageQueryDto): Promise<Page<AffiliationResponseDto>> {
@@ -113,7 +115,7 @@ export class AffiliationsService {
       [ins[0].id],
     );
     const created = toResponse(rows[0]);
-    const events = [
+    const events: AuditInput[] = [
       {
         action: 'create',
         entityType: 'contact_affiliation',
@@ -140,7 +142,8 @@ export class AffiliationsService {
         contactId,
         before: toContactResponse(contact),
         after: toContactResponse(updated[0]),
-      } as never);
+      });
+      await this.notifier.notifyContactEvent({ type: 'contact.rectified', contactId });
     }
     await this.audit.recordMany(events);
     return created;
