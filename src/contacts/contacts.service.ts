@@ -39,6 +39,8 @@ const NON_PERSONAL = new Set<keyof CreateContactDto>(['tags', 'ownerId']);
 const REQUIRED = new Set<keyof CreateContactDto>(['givenName', 'familyName']);
 /** Word similarity (pg_trgm) a name, address or organisation name needs to match `q`. */
 export const SEARCH_THRESHOLD = 0.55;
+/** A search by organisation name looks at the contacts of at most this many best-matching organisations. */
+export const ORGANISATION_FANOUT = 20;
 /** Word similarity an address needs when `q` is a whole e-mail address. */
 export const EMAIL_TYPO_THRESHOLD = 0.75;
 
@@ -234,7 +236,9 @@ export class ContactsService {
       : `SELECT id FROM contacts WHERE ${t} <% search_name
          UNION SELECT id FROM contacts WHERE ${t} <% search_emails
          UNION SELECT id FROM contacts WHERE search_vector @@ ${tsq}
-         UNION SELECT mc.id FROM organisations mo JOIN contacts mc ON mc.organisation_id = mo.id WHERE ${t} <% lower(mo.name)`;
+         UNION SELECT mc.id FROM contacts mc WHERE mc.organisation_id IN (
+           SELECT mo.id FROM organisations mo WHERE ${t} <% lower(mo.name)
+           ORDER BY word_similarity(${t}, lower(mo.name)) DESC, mo.id LIMIT ${ORGANISATION_FANOUT})`;
     const after = decodeCursor<[string, string]>(q.cursor, 2);
     const cursorCond = after
       ? `WHERE (s.score < ${p(after[0])}::numeric OR (s.score = ${p(after[0])}::numeric AND s.id > ${p(after[1])}::uuid))`
