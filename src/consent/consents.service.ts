@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
+import { In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { actorIdOf, type Principal } from '../auth/role.js';
 import { ConflictError, DomainError, ForbiddenError, GoneError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
@@ -225,16 +226,16 @@ export class ConsentsService {
       params.push(after[0], after[1]);
       where += ' AND (k.created_at, k.id) < ($3::timestamptz, $4::uuid)';
     }
-    const rows: { id: string }[] = await this.tx.manager.query(
-      `SELECT k.id, p.key AS purpose_key, k.created_at FROM consents k JOIN purposes p ON p.id = k.purpose_id
+    // Keyset on the exact (microsecond) creation time, carried as text: a JS Date would truncate it.
+    const rows: { id: string; purpose_key: string; k: string }[] = await this.tx.manager.query(
+      `SELECT k.id, p.key AS purpose_key, k.created_at::text AS k FROM consents k JOIN purposes p ON p.id = k.purpose_id
        WHERE ${where} ORDER BY k.created_at DESC, k.id DESC LIMIT $2`,
       params,
     );
-    const entities = rows.length ? await this.repo.createQueryBuilder('k').where('k.id IN (:...ids)', { ids: rows.map((r) => r.id) }).getMany() : [];
+    const entities = rows.length ? await this.repo.findBy({ id: In(rows.map((r) => r.id)) }) : [];
     const byId = new Map(entities.map((e) => [e.id, e]));
     const now = new Date();
-    const full = rows.map((r) => ({ ...byId.get(r.id)!, purposeKey: (r as unknown as { purpose_key: string }).purpose_key }));
-    return toPage(full, limit, (c) => toConsentResponse(c, now), (c) => [c.createdAt.toISOString(), c.id]);
+    return toPage(rows, limit, (r) => toConsentResponse({ ...byId.get(r.id)!, purposeKey: r.purpose_key }, now), (r) => [r.k, r.id]);
   }
 
   // --- Objections (Art. 21) ---
@@ -260,9 +261,9 @@ export class ConsentsService {
       params.push(after[0], after[1]);
       where += ' AND (o.created_at, o.id) > ($3::timestamptz, $4::uuid)';
     }
-    const rows: { id: string; contact_id: string; purpose_id: string; key: string; reason: string | null; recorded_by: string | null; created_at: Date }[] =
+    const rows: { id: string; contact_id: string; purpose_id: string; key: string; reason: string | null; recorded_by: string | null; created_at: Date; k: string }[] =
       await this.tx.manager.query(
-        `SELECT o.id, o.contact_id, o.purpose_id, p.key, o.reason, o.recorded_by, o.created_at
+        `SELECT o.id, o.contact_id, o.purpose_id, p.key, o.reason, o.recorded_by, o.created_at, o.created_at::text AS k
          FROM objections o JOIN purposes p ON p.id = o.purpose_id WHERE ${where} ORDER BY o.created_at, o.id LIMIT $2`,
         params,
       );
@@ -270,7 +271,7 @@ export class ConsentsService {
       rows,
       limit,
       (r) => ({ id: r.id, contactId: r.contact_id, purpose: r.key, purposeId: r.purpose_id, reason: r.reason, recordedBy: r.recorded_by, createdAt: r.created_at }),
-      (r) => [new Date(r.created_at).toISOString(), r.id],
+      (r) => [r.k, r.id],
     );
   }
 }

@@ -24,6 +24,7 @@ interface DisclosureRow {
   disclosed_count: number;
   receipt: string;
   created_at: Date;
+  created_key?: string;
 }
 
 const toResponse = (r: DisclosureRow): DisclosureResponseDto => ({
@@ -179,13 +180,14 @@ export class DisclosuresService {
     if (after) where.push(`(d.created_at, d.id) < (${p(after[0])}::timestamptz, ${p(after[1])}::uuid)`);
     const rows: DisclosureRow[] = await this.tx.manager.query(
       `SELECT d.id, d.purpose_id, pu.key, d.recipient_id, d.requested_fields, d.disclosed_fields, d.actor_type, d.actor_id,
-              d.contact_count, d.disclosed_count, d.receipt, d.created_at
+              d.contact_count, d.disclosed_count, d.receipt, d.created_at, d.created_at::text AS created_key
        FROM disclosures d JOIN purposes pu ON pu.id = d.purpose_id
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY d.created_at DESC, d.id DESC LIMIT ${p(limit + 1)}`,
       params,
     );
-    return toPage(rows, limit, toResponse, (r) => [new Date(r.created_at).toISOString(), r.id]);
+    // Keyset on the exact (microsecond) creation time, carried as text: a JS Date would truncate it.
+    return toPage(rows, limit, toResponse, (r) => [r.created_key ?? '', r.id]);
   }
 
   async findOne(id: string): Promise<DisclosureResponseDto> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/errors/domain.error.js';
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
@@ -81,9 +82,20 @@ export class PurposesService {
   async list(q: PageQueryDto): Promise<Page<PurposeResponseDto>> {
     const limit = pageSize(q);
     const after = decodeCursor<[string, string]>(q.cursor, 2);
-    const qb = this.repo.createQueryBuilder('p').orderBy('p.created_at', 'ASC').addOrderBy('p.id', 'ASC').limit(limit + 1);
-    if (after) qb.where('(p.created_at, p.id) > (:t, :id)', { t: after[0], id: after[1] });
-    return toPage(await qb.getMany(), limit, toResponse, (p) => [p.createdAt.toISOString(), p.id]);
+    // Keyset on the exact (microsecond) creation time, carried as text: a JS Date would truncate it.
+    const params: unknown[] = [limit + 1];
+    let where = '';
+    if (after) {
+      params.push(after[0], after[1]);
+      where = 'WHERE (created_at, id) > ($2::timestamptz, $3::uuid)';
+    }
+    const keys: { id: string; k: string }[] = await this.tx.manager.query(
+      `SELECT id, created_at::text AS k FROM purposes ${where} ORDER BY created_at, id LIMIT $1`,
+      params,
+    );
+    const entities = keys.length ? await this.repo.findBy({ id: In(keys.map((k) => k.id)) }) : [];
+    const byId = new Map(entities.map((e) => [e.id, e]));
+    return toPage(keys, limit, (k) => toResponse(byId.get(k.id)!), (k) => [k.k, k.id]);
   }
 
   private async load(id: string, lock = false): Promise<Purpose> {

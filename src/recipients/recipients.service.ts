@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import type { ConfigType } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
@@ -93,9 +94,20 @@ export class RecipientsService {
   async list(q: PageQueryDto): Promise<Page<RecipientResponseDto>> {
     const limit = pageSize(q);
     const after = decodeCursor<[string, string]>(q.cursor, 2);
-    const qb = this.repo.createQueryBuilder('r').orderBy('r.created_at', 'ASC').addOrderBy('r.id', 'ASC').limit(limit + 1);
-    if (after) qb.where('(r.created_at, r.id) > (:t, :id)', { t: after[0], id: after[1] });
-    return toPage(await qb.getMany(), limit, toResponse, (r) => [r.createdAt.toISOString(), r.id]);
+    // Keyset on the exact (microsecond) creation time, carried as text: a JS Date would truncate it.
+    const params: unknown[] = [limit + 1];
+    let where = '';
+    if (after) {
+      params.push(after[0], after[1]);
+      where = 'WHERE (created_at, id) > ($2::timestamptz, $3::uuid)';
+    }
+    const keys: { id: string; k: string }[] = await this.tx.manager.query(
+      `SELECT id, created_at::text AS k FROM recipients ${where} ORDER BY created_at, id LIMIT $1`,
+      params,
+    );
+    const entities = keys.length ? await this.repo.findBy({ id: In(keys.map((k) => k.id)) }) : [];
+    const byId = new Map(entities.map((e) => [e.id, e]));
+    return toPage(keys, limit, (k) => toResponse(byId.get(k.id)!), (k) => [k.k, k.id]);
   }
 
   private async load(id: string, lock = false): Promise<Recipient> {

@@ -93,6 +93,14 @@ describe('Consent gate: consents, objections and checks', () => {
     await t.api(staff).post(`/contacts/${c}/consents`, { purpose: 'newsletter', method: 'verbal', noticeVersion: 'v2' }).expect(201);
     const hist = await t.api(compliance).get(`/contacts/${c}/consents`).expect(200);
     expect(hist.body.items.map((i: { status: string }) => i.status).sort()).toEqual(['expired', 'granted', 'withdrawn']);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await t.api(compliance).get(`/contacts/${c}/consents?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
+      seen.push(...res.body.items.map((x: { id: string }) => x.id));
+      cursor = res.body.nextCursor;
+    } while (cursor && seen.length < 10);
+    expect(seen).toEqual(hist.body.items.map((x: { id: string }) => x.id));
     expect((await check(c, 'newsletter', recipientA).expect(200)).body.reason).toBe('consent_granted');
   });
 

@@ -182,6 +182,15 @@ describe('Disclosures through the gate', () => {
     const page = await t.api(compliance).get('/disclosures?limit=1').expect(200);
     expect(page.body.items).toHaveLength(1);
     expect(page.body.nextCursor).toEqual(expect.any(String));
+    const all = (await t.api(compliance).get('/disclosures?limit=200').expect(200)).body.items.map((x: { id: string }) => x.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await t.api(compliance).get(`/disclosures?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
+      seen.push(...res.body.items.map((x: { id: string }) => x.id));
+      cursor = res.body.nextCursor;
+    } while (cursor && seen.length < 500);
+    expect(seen).toEqual(all);
     const one = await t.api(compliance).get(`/disclosures/${d.body.id}`).expect(200);
     expect(one.body.decisions).toEqual([expect.objectContaining({ contactId: c, allowed: true })]);
   });

@@ -48,6 +48,24 @@ describe('Purposes and recipients', () => {
       expect(bad.body.errors?.length).toBeGreaterThan(0);
     });
 
+    it('should page through purposes and recipients exactly once each', async () => {
+      for (let i = 0; i < 4; i++) {
+        await t.api().post('/purposes', { key: `paged-${i}`, name: 'p', description: '', legalBasis: 'contract', dataCategories: [] }).expect(201);
+        await t.api().post('/recipients', { name: `paged-${i}`, kind: 'internal_tool' }).expect(201);
+      }
+      for (const path of ['/purposes', '/recipients']) {
+        const all = (await t.api().get(`${path}?limit=200`).expect(200)).body.items.map((x: { id: string }) => x.id);
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const res = await t.api().get(`${path}?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
+          seen.push(...res.body.items.map((x: { id: string }) => x.id));
+          cursor = res.body.nextCursor;
+        } while (cursor && seen.length < 100);
+        expect(seen).toEqual(all);
+      }
+    });
+
     it('should let only admins write purposes', async () => {
       await t.api(staff).post('/purposes', { key: 'x', name: 'x', description: '', legalBasis: 'consent', dataCategories: [] }).expect(403);
     });
