@@ -69,7 +69,7 @@ export class RecipientsService {
   }
 
   private async checkUrl(url: string | null | undefined): Promise<void> {
-    if (url) await assertSafeWebhookUrl(url, this.app.webhookAllowPrivate);
+    if (url) await assertSafeWebhookUrl(url, this.app.webhookAllowPrivate, { unresolvable: 'allow' });
   }
 
   async create(dto: CreateRecipientDto): Promise<RecipientWithSecretResponseDto> {

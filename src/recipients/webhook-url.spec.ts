@@ -50,6 +50,14 @@ describe('assertSafeWebhookUrl', () => {
     await expect(assertSafeWebhookUrl('http://169.254.169.254/', true)).rejects.toMatchObject({ status: 400 });
     await expect(assertSafeWebhookUrl('http://[fe80::1]/', true)).rejects.toMatchObject({ status: 400 });
   });
+  it('lets an unresolvable name through only with unresolvable: allow (on write), still refusing private literals', async () => {
+    const nx = async () => { throw new Error('ENOTFOUND'); };
+    await expect(assertSafeWebhookUrl('https://hooks.example.com/x', false, { resolve: nx, unresolvable: 'allow' })).resolves.toMatchObject({ addresses: [] });
+    await expect(assertSafeWebhookUrl('https://10.0.0.1/x', false, { resolve: nx, unresolvable: 'allow' })).rejects.toMatchObject({ status: 400 });
+    await expect(assertSafeWebhookUrl('http://hooks.example.com/x', false, { resolve: nx, unresolvable: 'allow' })).rejects.toMatchObject({ status: 400 });
+    await expect(assertSafeWebhookUrl('https://intranet.example.com/', false, { resolve: resolveTo('192.168.1.5'), unresolvable: 'allow' })).rejects.toMatchObject({ status: 400 });
+  });
+
   it('refuses credentials, other schemes, unresolvable hosts and garbage', async () => {
     await expect(assertSafeWebhookUrl('https://u:p@hooks.example.com/', false, { resolve: resolveTo('93.184.216.34') })).rejects.toMatchObject({ status: 400 });
     await expect(assertSafeWebhookUrl('ftp://hooks.example.com/', true)).rejects.toMatchObject({ status: 400 });

@@ -55,12 +55,26 @@ export function classifyAddress(ip: string): AddressClass {
 
 export interface SafeWebhookTarget {
   url: URL;
-  /** The addresses the host resolved to, all acceptable: connect to one of these (no second lookup, no DNS rebinding). */
+  /**
+   * The addresses the host resolved to, all acceptable: connect to one of these (no second lookup, no DNS
+   * rebinding). Empty only when `unresolvable: 'allow'` let a name that does not resolve (yet) through.
+   */
   addresses: string[];
 }
 
 export type Resolver = (host: string) => Promise<string[]>;
-const systemResolver: Resolver = async (host) => (await dns.lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+const LOOKUP_TIMEOUT_MS = 3_000;
+const systemResolver: Resolver = async (host) => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('DNS lookup timed out')), LOOKUP_TIMEOUT_MS);
+  });
+  try {
+    return (await Promise.race([dns.lookup(host, { all: true, verbatim: true }), timeout])).map((a) => a.address);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 const refuse = (message: string, field = 'webhookUrl'): never => {
   throw new ValidationFailedError(`${field} is not an acceptable webhook target: ${message}`, [{ field, message }]);
@@ -71,11 +85,15 @@ const refuse = (message: string, field = 'webhookUrl'): never => {
  * addresses only; with `allowPrivate` (WEBHOOK_ALLOW_PRIVATE=true) also plain http and loopback/private
  * addresses. Link-local (169.254.0.0/16, cloud metadata), unspecified, multicast and reserved addresses
  * are refused always. Every address the host resolves to must pass. Throws a 400 ValidationFailedError.
+ *
+ * `unresolvable`: what to do with a host name that does not resolve (or not within 3 s). `refuse` (default; use
+ * it at delivery time) or `allow` (on write: the name may be set up later, or this server may have no DNS; the
+ * delivery-time check, which refuses, is the real guard).
  */
 export async function assertSafeWebhookUrl(
   raw: string,
   allowPrivate: boolean,
-  options: { field?: string; resolve?: Resolver } = {},
+  options: { field?: string; resolve?: Resolver; unresolvable?: 'refuse' | 'allow' } = {},
 ): Promise<SafeWebhookTarget> {
   const field = options.field ?? 'webhookUrl';
   let url: URL;
@@ -100,9 +118,12 @@ export async function assertSafeWebhookUrl(
     try {
       addresses = await (options.resolve ?? systemResolver)(host);
     } catch {
-      return refuse('the host name does not resolve', field);
+      addresses = [];
     }
-    if (addresses.length === 0) refuse('the host name does not resolve', field);
+    if (addresses.length === 0) {
+      if (options.unresolvable === 'allow') return { url, addresses: [] };
+      refuse('the host name does not resolve', field);
+    }
   }
   for (const a of addresses) {
     const cls = classifyAddress(a);

@@ -98,6 +98,11 @@ describe('Purposes and recipients', () => {
       expect(JSON.stringify(audits)).not.toContain(rotated.body.secret.slice(6));
     });
 
+    it('should accept an https webhook on a public name', async () => {
+      const r = await t.api().post('/recipients', { name: 'SaaS', kind: 'partner_organisation', webhookUrl: 'https://hooks.example.com/rapport' }).expect(201);
+      expect(r.body.webhookUrl).toBe('https://hooks.example.com/rapport');
+    });
+
     it('should refuse link-local and metadata webhook targets even with WEBHOOK_ALLOW_PRIVATE', async () => {
       for (const url of ['http://169.254.169.254/latest/meta-data', 'http://[fe80::1]/x', 'ftp://example.org/x', 'not a url']) {
         const res = await t.api().post('/recipients', { name: 'Evil', kind: 'internal_tool', webhookUrl: url }).expect(400);
