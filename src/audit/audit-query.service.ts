@@ -43,6 +43,7 @@ export class AuditQueryService {
       const opened = await this.crypto.openForContact(row.contact_id, (value as { sealed: string }).sealed);
       return opened === undefined ? { value: null, erased: true } : { value: opened, erased: false };
     }
+    if (value && typeof value === 'object' && 'erased' in value && row.contact_id) return { value: null, erased: true };
     return { value: value ?? null, erased: false };
   }
 

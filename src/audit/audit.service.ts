@@ -100,17 +100,17 @@ export class AuditService {
     const actorType = principal ? principal.kind : 'system';
     const actorId = principal ? actorIdOf(principal) : null;
     // Seal first (may create contact keys), then take the lock for as short as possible.
-    const prepared = await Promise.all(
-      inputs.map(async (i) => {
-        let before = i.before === undefined ? null : stripSecrets(i.before);
-        let after = i.after === undefined ? null : stripSecrets(i.after);
-        if (i.contactId) {
-          if (before !== null) before = { sealed: await this.crypto.sealForContact(i.contactId, before, manager) };
-          if (after !== null) after = { sealed: await this.crypto.sealForContact(i.contactId, after, manager) };
-        }
-        return { ...i, before, after };
-      }),
-    );
+    const prepared: (AuditInput & { before: unknown; after: unknown })[] = [];
+    for (const i of inputs) {
+      // One connection: sealing (which may create the contact's key) runs in sequence, not in parallel.
+      let before = i.before === undefined ? null : stripSecrets(i.before);
+      let after = i.after === undefined ? null : stripSecrets(i.after);
+      if (i.contactId) {
+        before = before === null ? null : await this.sealed(i.contactId, before, manager);
+        after = after === null ? null : await this.sealed(i.contactId, after, manager);
+      }
+      prepared.push({ ...i, before, after });
+    }
     await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
     const last: { seq: string; hash: string }[] = await manager.query(
       'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
@@ -154,6 +154,12 @@ export class AuditService {
          contact_id, request_id, before, after, prev_hash, hash) VALUES ${tuples.join(',')}`,
       values,
     );
+  }
+
+  /** A contact's personal values, sealed under its data key; after erasure they are not kept at all. */
+  private async sealed(contactId: string, value: unknown, manager: EntityManager): Promise<{ sealed: string } | { erased: true }> {
+    const sealed = await this.crypto.sealForContact(contactId, value, manager);
+    return sealed === null ? { erased: true } : { sealed };
   }
 
   /** Walks the chain in order; the first row whose link or content does not match is reported. */

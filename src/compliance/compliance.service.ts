@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/errors/domain.error.js';
 import { CryptoService } from '../crypto/crypto.service.js';
+import { queryRows } from '../database/query-rows.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { contactReferences, quoteIdent, toPlain } from './contact-references.js';
@@ -140,7 +141,8 @@ export class ComplianceService {
         else if (c.data_type === 'text') sets.push(`${col} = ''`);
       }
       sets.push('erased_at = now()', 'updated_at = now()', 'version = version + 1');
-      const [updated]: { erased_at: Date }[] = await m.query(
+      const [updated] = await queryRows<{ erased_at: Date }>(
+        m,
         `UPDATE contacts SET ${sets.join(', ')} WHERE id = $1 RETURNING erased_at`,
         [contactId],
       );
@@ -155,7 +157,8 @@ export class ComplianceService {
       }
       if (await this.tableExists(m, 'interaction_contacts')) {
         // What was said with this person alone is about them: the summary goes, the fact that a meeting took place stays.
-        const solo: { id: string }[] = await m.query(
+        const solo = await queryRows<{ id: string }>(
+          m,
           `UPDATE interactions i SET summary = '[erased]', updated_at = now(), version = version + 1
             WHERE i.id IN (SELECT interaction_id FROM interaction_contacts WHERE contact_id = $1)
               AND NOT EXISTS (SELECT 1 FROM interaction_contacts o WHERE o.interaction_id = i.id AND o.contact_id <> $1)

@@ -9,7 +9,7 @@ import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { AffiliationResponseDto, CreateAffiliationDto } from './dto/affiliation.dto.js';
 import { ContactResponseDto } from './dto/contact.response.dto.js';
 import { ListContactsQueryDto } from './dto/search-contacts.dto.js';
-import { queryRows } from '../organisations/query-rows.js';
+import { queryRows } from '../database/query-rows.js';
 
 interface AffiliationRow {
   id: string;

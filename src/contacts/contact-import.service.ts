@@ -16,7 +16,7 @@ import { isEmail, normaliseEmail } from './email.js';
 import { ImportRecord, splitFullName } from './import-record.js';
 import { toE164 } from './phone.js';
 import { parseVCards } from './vcard.js';
-import { queryRows } from '../organisations/query-rows.js';
+import { queryRows } from '../database/query-rows.js';
 
 export type ImportFormat = 'csv' | 'vcard';
 

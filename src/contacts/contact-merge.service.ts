@@ -13,7 +13,7 @@ import {
   ContactResponseDto,
   DuplicatePairPageDto,
 } from './dto/contact.response.dto.js';
-import { queryRows } from '../organisations/query-rows.js';
+import { queryRows } from '../database/query-rows.js';
 
 /** A column somewhere that references contacts(id). */
 export interface ContactReference {

@@ -18,7 +18,7 @@ import { ListContactsQueryDto } from './dto/search-contacts.dto.js';
 import { UpdateContactDto } from './dto/update-contact.dto.js';
 import { isEmail } from './email.js';
 import { toVCard } from './vcard.js';
-import { queryRows } from '../organisations/query-rows.js';
+import { queryRows } from '../database/query-rows.js';
 
 /** Body property → column, for the fields a client may write. */
 const WRITABLE: [keyof CreateContactDto, string][] = [

@@ -78,19 +78,15 @@ export class CryptoService implements OnModuleInit {
   private async dataKey(manager: EntityManager, contactId: string, create: boolean): Promise<Buffer | null> {
     const cached = this.keyCache.get(contactId);
     if (cached !== undefined) return cached;
-    let rows: { wrapped_key: Buffer | null }[] = await manager.query(
-      'SELECT wrapped_key FROM contact_keys WHERE contact_id = $1',
-      [contactId],
-    );
-    if (rows.length === 0) {
-      if (!create) return null;
-      const wrapped = Buffer.from(this.encrypt(randomBytes(32), this.masterKey), 'utf8');
-      await manager.query('INSERT INTO contact_keys (contact_id, wrapped_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-        contactId,
-        wrapped,
-      ]);
-      rows = await manager.query('SELECT wrapped_key FROM contact_keys WHERE contact_id = $1', [contactId]);
-    }
+    // One statement either way: the existing row (NULL once destroyed) or a freshly wrapped key.
+    const rows: { wrapped_key: Buffer | null }[] = create
+      ? await manager.query(
+          `INSERT INTO contact_keys (contact_id, wrapped_key) VALUES ($1, $2)
+           ON CONFLICT (contact_id) DO UPDATE SET contact_id = EXCLUDED.contact_id RETURNING wrapped_key`,
+          [contactId, Buffer.from(this.encrypt(randomBytes(32), this.masterKey), 'utf8')],
+        )
+      : await manager.query('SELECT wrapped_key FROM contact_keys WHERE contact_id = $1', [contactId]);
+    if (rows.length === 0) return null;
     const wrapped = rows[0]?.wrapped_key;
     const key = wrapped ? this.decrypt(wrapped.toString('utf8'), this.masterKey) : null;
     if (this.keyCache.size > 10_000) this.keyCache.clear();
@@ -99,10 +95,10 @@ export class CryptoService implements OnModuleInit {
     return key;
   }
 
-  /** Seals a JSON value under the contact's data key. */
-  async sealForContact(contactId: string, value: unknown, manager = this.tx.manager): Promise<string> {
+  /** Seals a JSON value under the contact's data key; null once the contact was erased (nothing to keep). */
+  async sealForContact(contactId: string, value: unknown, manager = this.tx.manager): Promise<string | null> {
     const key = await this.dataKey(manager, contactId, true);
-    if (!key) throw new Error('contact data key was destroyed');
+    if (!key) return null;
     return this.encrypt(Buffer.from(JSON.stringify(value), 'utf8'), key);
   }
 

@@ -9,7 +9,7 @@ import { ListOrganisationsQueryDto } from './dto/list-organisations.query.dto.js
 import { OrganisationResponseDto } from './dto/organisation.response.dto.js';
 import { UpdateOrganisationDto } from './dto/update-organisation.dto.js';
 import { ORGANISATION_COLUMNS, OrganisationRow, toOrganisationResponse } from './organisation.mapper.js';
-import { queryRows } from './query-rows.js';
+import { queryRows } from '../database/query-rows.js';
 
 /** Columns a body may write, property → column. */
 const WRITABLE: [keyof CreateOrganisationDto, string][] = [

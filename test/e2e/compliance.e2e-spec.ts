@@ -85,7 +85,7 @@ describe('Compliance: export, erasure, consent coverage', () => {
 
     await t.api(staff).post(`/contacts/${id}/erase`).expect(403);
     const erased = await t.api(compliance).post(`/contacts/${id}/erase`).expect(200);
-    expect(erased.body).toMatchObject({ contactId: id, alreadyErased: false });
+    expect(erased.body).toMatchObject({ contactId: id, alreadyErased: false, erasedAt: expect.stringMatching(/^\d{4}-/) });
 
     const [row] = await t.sql<Record<string, unknown>>(`SELECT * FROM contacts WHERE id = $1`, [id]);
     expect(row.given_name).toBe('Erased');
