@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/role.js';
-import { ForbiddenError } from '../common/errors/domain.error.js';
+import { ForbiddenError, ValidationFailedError } from '../common/errors/domain.error.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { PurposeRef, PurposesService } from '../purposes/purposes.service.js';
 import { RecipientRef, RecipientsService } from '../recipients/recipients.service.js';
@@ -48,7 +48,11 @@ export class ConsentGateService {
   ) {}
 
   /** Resolves purpose (by key) and recipient (404 each) and confines integrations to their own recipient (403). */
-  async resolve(principal: Principal, purposeKey: string, recipientId: string): Promise<{ purpose: PurposeRef; recipient: RecipientRef }> {
+  async resolve(principal: Principal, purposeKey: string, requested: string | undefined): Promise<{ purpose: PurposeRef; recipient: RecipientRef }> {
+    const recipientId = requested?.toLowerCase() ?? (principal.role === 'integration' ? principal.recipientId : null);
+    if (!recipientId) {
+      throw new ValidationFailedError('recipientId is required', [{ field: 'recipientId', message: 'recipientId must be a UUID' }]);
+    }
     if (principal.role === 'integration' && principal.recipientId !== recipientId) {
       throw new ForbiddenError('An integration may only check and disclose for its own recipient');
     }
@@ -95,16 +99,16 @@ export class ConsentGateService {
     }));
   }
 
-  async check(principal: Principal, purposeKey: string, recipientId: string, contactId: string): Promise<Decision> {
-    const { purpose } = await this.resolve(principal, purposeKey, recipientId);
-    const [d] = await this.decideMany(purpose, recipientId, [contactId]);
+  async check(principal: Principal, purposeKey: string, recipientId: string | undefined, contactId: string): Promise<Decision> {
+    const { purpose, recipient } = await this.resolve(principal, purposeKey, recipientId);
+    const [d] = await this.decideMany(purpose, recipient.id, [contactId.toLowerCase()]);
     return { allowed: d.allowed, legalBasis: d.legalBasis, consentId: d.consentId, reason: d.reason };
   }
 
-  async checkMany(principal: Principal, purposeKey: string, recipientId: string, contactIds: string[]): Promise<{ results: ContactDecision[] }> {
-    const { purpose } = await this.resolve(principal, purposeKey, recipientId);
+  async checkMany(principal: Principal, purposeKey: string, recipientId: string | undefined, contactIds: string[]): Promise<{ results: ContactDecision[] }> {
+    const { purpose, recipient } = await this.resolve(principal, purposeKey, recipientId);
     const distinct = Array.from(new Set(contactIds.map((id) => id.toLowerCase())));
-    const decisions = await this.decideMany(purpose, recipientId, distinct);
+    const decisions = await this.decideMany(purpose, recipient.id, distinct);
     return {
       results: decisions.map((d) => ({ contactId: d.contactId, allowed: d.allowed, legalBasis: d.legalBasis, consentId: d.consentId, reason: d.reason })),
     };

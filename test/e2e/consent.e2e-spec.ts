@@ -199,6 +199,17 @@ describe('Consent gate: consents, objections and checks', () => {
       await t.api(integrationA).get(`/contacts/${c}/consents`).expect(403);
     });
 
+    it('should default recipientId to an integration key\'s own recipient, and require it from everyone else', async () => {
+      const c = await contact();
+      await t.api(staff).post(`/contacts/${c}/consents`, { purpose: 'newsletter', method: 'web_form', noticeVersion: 'v1', recipientIds: [recipientA] }).expect(201);
+      const own = await t.api(integrationA).get(`/consent-check?contactId=${c}&purpose=newsletter`).expect(200);
+      expect(own.body).toMatchObject({ allowed: true, reason: 'consent_granted' });
+      const bulk = await t.api(integrationA).post('/consent-check', { purpose: 'newsletter', contactIds: [c] }).expect(200);
+      expect(bulk.body.results[0]).toMatchObject({ contactId: c, allowed: true });
+      const missing = await t.api(staff).get(`/consent-check?contactId=${c}&purpose=newsletter`).expect(400);
+      expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'recipientId' })]);
+    });
+
     it('should let an integration withdraw only consents covering its recipient', async () => {
       const c = await contact();
       const onlyB = await t.api(staff).post(`/contacts/${c}/consents`, { purpose: 'newsletter', method: 'web_form', noticeVersion: 'v1', recipientIds: [recipientB] }).expect(201);

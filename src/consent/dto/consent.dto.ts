@@ -136,16 +136,18 @@ export class ConsentCheckQueryDto {
   @IsString() @MaxLength(100) @Matches(SLUG, { message: 'purpose must be a purpose key' })
   purpose: string;
 
-  @IsUUID('all')
-  recipientId: string;
+  /** Required, except for an integration key: it defaults to the key's own recipient. */
+  @IsOptional() @IsUUID('all')
+  recipientId?: string;
 }
 
 export class BulkConsentCheckDto {
   @IsString() @MaxLength(100) @Matches(SLUG, { message: 'purpose must be a purpose key' })
   purpose: string;
 
-  @IsUUID('all')
-  recipientId: string;
+  /** Required, except for an integration key: it defaults to the key's own recipient. */
+  @IsOptional() @IsUUID('all')
+  recipientId?: string;
 
   /** Up to 10,000 contact ids. */
   @IsArray() @ArrayMaxSize(10_000) @IsUuidList()

@@ -8,8 +8,9 @@ export class CreateDisclosureDto {
   @IsString() @MaxLength(100) @Matches(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/, { message: 'purpose must be a purpose key' })
   purpose: string;
 
-  @IsUUID('all')
-  recipientId: string;
+  /** Required, except for an integration key: it defaults to the key's own recipient. */
+  @IsOptional() @IsUUID('all')
+  recipientId?: string;
 
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10_000) @IsUuidList()
   contactIds: string[];
