@@ -5,6 +5,7 @@ import { NotFoundError } from '../common/errors/domain.error.js';
 import { CryptoService } from '../crypto/crypto.service.js';
 import { queryRows } from '../database/query-rows.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { contactReferences, quoteIdent, toPlain } from './contact-references.js';
 import { ConsentCoverageResponseDto, ContactExportResponseDto, ErasureResponseDto } from './dto/compliance.dto.js';
@@ -28,6 +29,7 @@ export class ComplianceService {
     private readonly audit: AuditService,
     private readonly crypto: CryptoService,
     private readonly notifier: RecipientNotifier,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   private async contactRow(m: EntityManager, id: string, lock = false): Promise<Record<string, unknown>> {
@@ -180,7 +182,7 @@ export class ComplianceService {
         );
       }
       // Stored idempotent answers may hold the contact's data.
-      await m.query(`DELETE FROM idempotency_keys WHERE response_body::text LIKE '%' || $1 || '%'`, [contactId]);
+      await this.idempotency.forgetAnswersAbout(m, contactId);
 
       const recipients: { n: string }[] = await m.query(
         (await this.tableExists(m, 'disclosure_items'))

@@ -28,7 +28,6 @@ export const authConfig = registerAs('auth', () => ({
 
 export const cryptoConfig = registerAs('crypto', () => ({
   masterKey: process.env.MASTER_KEY || undefined,
-  signingKeySecret: process.env.SIGNING_KEY_SECRET || undefined,
 }));
 
 export type AppConfig = ReturnType<typeof appConfig>;

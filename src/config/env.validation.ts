@@ -53,7 +53,6 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) WEBHOOK_RETRY_WINDOW_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(120_000) WEBHOOK_TIMEOUT_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(86_400_000) CONSENT_EXPIRY_SCAN_INTERVAL_MS?: number;
-  @IsOptional() @IsString() @MinLength(16) SIGNING_KEY_SECRET?: string;
 }
 
 export function validateEnv(config: Record<string, unknown>): EnvironmentVariables {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain.error.js';
+import { CryptoService } from '../crypto/crypto.service.js';
 import { TransactionService } from '../database/transaction.service.js';
 
 export interface StoredResponse {
@@ -30,7 +31,33 @@ export const requestFingerprint = (method: string, url: string, body: unknown) =
  */
 @Injectable()
 export class IdempotencyService {
-  constructor(private readonly tx: TransactionService) {}
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly crypto: CryptoService,
+  ) {}
+
+  /** Stored answers are sealed: they may hold secrets shown once (API keys, webhook secrets) and personal data. */
+  private seal(body: unknown): { sealed: string } {
+    return { sealed: this.crypto.seal(JSON.stringify(body ?? null)) };
+  }
+
+  private open(stored: unknown): unknown {
+    const sealed = stored && typeof stored === 'object' ? (stored as { sealed?: unknown }).sealed : undefined;
+    return typeof sealed === 'string' ? JSON.parse(this.crypto.unseal(sealed)) : stored;
+  }
+
+  /**
+   * Erasure: stored answers that mention the contact are dropped, so a replay cannot hand out its data.
+   * Answers are sealed, so each remembered answer is opened to look (a rare operation over at most a day's keys).
+   */
+  async forgetAnswersAbout(manager: EntityManager, contactId: string): Promise<number> {
+    const rows: { scope: string; key: string; response_body: unknown }[] = await manager.query(
+      `SELECT scope, key, response_body FROM idempotency_keys WHERE status = 'completed' AND response_body IS NOT NULL`,
+    );
+    const doomed = rows.filter((r) => JSON.stringify(this.open(r.response_body)).includes(contactId));
+    for (const r of doomed) await manager.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2`, [r.scope, r.key]);
+    return doomed.length;
+  }
 
   async claim(scope: string, key: string, fingerprint: string): Promise<Claim> {
     const ds = this.tx.dataSource;
@@ -62,14 +89,14 @@ export class IdempotencyService {
         'Retry-After': '1',
       });
     }
-    return { kind: 'replay', response: { status: row.response_status, headers: row.response_headers ?? {}, body: row.response_body } };
+    return { kind: 'replay', response: { status: row.response_status, headers: row.response_headers ?? {}, body: this.open(row.response_body) } };
   }
 
   async complete(manager: EntityManager, scope: string, key: string, response: StoredResponse): Promise<void> {
     await manager.query(
       `UPDATE idempotency_keys SET status = 'completed', response_status = $3, response_headers = $4, response_body = $5
        WHERE scope = $1 AND key = $2`,
-      [scope, key, response.status, JSON.stringify(response.headers), JSON.stringify(response.body ?? null)],
+      [scope, key, response.status, JSON.stringify(response.headers), JSON.stringify(this.seal(response.body))],
     );
   }
 

@@ -110,4 +110,14 @@ describe('Compliance: export, erasure, consent coverage', () => {
     const again = await t.api(compliance).post(`/contacts/${id}/erase`).expect(200);
     expect(again.body.alreadyErased).toBe(true);
   });
+
+  it('should drop stored idempotent answers that hold the erased contact, keeping others', async () => {
+    const created = await t.api(staff).post('/contacts', { givenName: 'Jana', familyName: 'Idem' }).set('Idempotency-Key', 'jana-1').expect(201);
+    await t.api(staff).post('/contacts', { givenName: 'Karl', familyName: 'Idem' }).set('Idempotency-Key', 'karl-1').expect(201);
+    const stored = await t.sql<{ response_body: unknown }>(`SELECT response_body FROM idempotency_keys WHERE key = 'jana-1'`);
+    expect(JSON.stringify(stored)).not.toContain('Jana');
+    await t.api(compliance).post(`/contacts/${created.body.id}/erase`).expect(200);
+    const keys = await t.sql<{ key: string }>(`SELECT key FROM idempotency_keys WHERE key IN ('jana-1', 'karl-1') ORDER BY key`);
+    expect(keys.map((k) => k.key)).toEqual(['karl-1']);
+  });
 });

@@ -186,7 +186,7 @@ describe('Disclosures through the gate', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.api(compliance).get(`/disclosures?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
+      const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.api(compliance).get(`/disclosures?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
       seen.push(...res.body.items.map((x: { id: string }) => x.id));
       cursor = res.body.nextCursor;
     } while (cursor && seen.length < 500);

@@ -58,7 +58,7 @@ describe('Purposes and recipients', () => {
         const seen: string[] = [];
         let cursor: string | null = null;
         do {
-          const res = await t.api().get(`${path}?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
+          const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.api().get(`${path}?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
           seen.push(...res.body.items.map((x: { id: string }) => x.id));
           cursor = res.body.nextCursor;
         } while (cursor && seen.length < 100);

@@ -4,7 +4,6 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 import type { Principal } from '../../auth/role.js';
-import { CryptoService } from '../../crypto/crypto.service.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { IdempotencyService, requestFingerprint } from '../../idempotency/idempotency.service.js';
 import { DomainError } from '../errors/domain.error.js';
@@ -13,8 +12,6 @@ import { requestContext, RequestContext } from './request-context.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const NO_TRANSACTION_KEY = 'rapport:no-transaction';
-/** Stored answers are sealed: they may hold secrets shown once (API keys, webhook secrets) and personal data. */
-const SEALED_BODY = '$sealed';
 
 type Req = FastifyRequest & { user?: Principal };
 
@@ -37,17 +34,7 @@ export class RequestInterceptor implements NestInterceptor {
     private readonly tx: TransactionService,
     private readonly idempotency: IdempotencyService,
     private readonly reflector: Reflector,
-    private readonly crypto: CryptoService,
   ) {}
-
-  private sealBody(body: unknown): unknown {
-    return { [SEALED_BODY]: this.crypto.seal(JSON.stringify(body ?? null)) };
-  }
-
-  private openBody(stored: unknown): unknown {
-    const sealed = stored && typeof stored === 'object' ? (stored as Record<string, unknown>)[SEALED_BODY] : undefined;
-    return typeof sealed === 'string' ? JSON.parse(this.crypto.unseal(sealed)) : stored;
-  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
@@ -90,7 +77,7 @@ export class RequestInterceptor implements NestInterceptor {
           reply.status(claim.response.status);
           for (const [h, v] of Object.entries(claim.response.headers)) reply.header(h, v);
           reply.header('Idempotent-Replayed', 'true');
-          return this.openBody(claim.response.body);
+          return claim.response.body;
         }
       }
       try {
@@ -103,7 +90,7 @@ export class RequestInterceptor implements NestInterceptor {
             const headers: Record<string, string> = {};
             const etag = etagFor(body);
             if (etag) headers.ETag = etag;
-            if (key) await this.idempotency.complete(manager, scope, key, { status, headers, body: this.sealBody(body) });
+            if (key) await this.idempotency.complete(manager, scope, key, { status, headers, body });
             for (const [h, v] of Object.entries(headers)) reply.header(h, v);
             return body;
           }),
