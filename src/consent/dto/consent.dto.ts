@@ -179,7 +179,7 @@ export class BulkConsentCheckResponseDto {
   results: ContactDecisionResponseDto[];
 }
 
-/** ISO/IEC TS 27560 consent record with W3C DPV terms (see docs/readme/consent.md). */
+/** ISO/IEC TS 27560 consent record with W3C DPV terms (see the README, "Consent receipts"). */
 export class ConsentReceiptDto {
   schemaVersion: string;
   recordId: string;
