@@ -66,18 +66,20 @@ describe('Webhooks across a restart', () => {
     // The crashed instance's delivery: claimed, lease run out, never answered.
     const crashedBefore = await byRecipient(first, crashed.id);
     await waitFor(async () => (await byRecipient(first!, crashed.id)).status === 'delivered', 'the third delivery');
-    await first.sql(
-      `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, delivered_at = NULL, last_status_code = NULL,
-              lease_token = gen_random_uuid(), leased_until = now() - interval '1 second' WHERE id = $1`,
-      [crashedBefore.id],
-    );
     const databaseUrl = first.databaseUrl;
     await first.close({ keepDatabase: true });
     first = undefined;
 
-    // Stopped: the hanging attempt was abandoned (not counted, lease released), nothing was lost.
     const db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
+    // Made to look like an instance that crashed mid-attempt: claimed, lease run out, never answered. Done only
+    // once the first app is stopped, so that app cannot pick it up again before the restart.
+    await db.query(
+      `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, delivered_at = NULL, last_status_code = NULL,
+              lease_token = gen_random_uuid(), leased_until = now() - interval '1 second' WHERE id = $1`,
+      [crashedBefore.id],
+    );
+    // Stopped: the hanging attempt was abandoned (not counted, lease released), nothing was lost.
     const left = (await db.query<Row & { recipient_id: string }>(`SELECT * FROM webhook_deliveries ORDER BY recipient_id`)).rows;
     expect(left).toHaveLength(3);
     const hangingRow = left.find((r) => r.recipient_id === hanging.id)!;
