@@ -1,5 +1,5 @@
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
+import helmet from 'helmet';
 import { ConsoleLogger, LogLevel, RequestMethod } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -81,7 +81,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     ],
   });
 
-  await app.register(fastifyHelmet, {
+  // Security headers from helmet, built once (@fastify/helmet rebuilds the middleware on every request).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -95,6 +96,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       },
     },
   });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
 
   const { rateLimitPerMinute } = app.get<ReturnType<typeof appConfig>>(appConfig.KEY);
   if (rateLimitPerMinute > 0) {
