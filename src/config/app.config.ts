@@ -11,6 +11,8 @@ export const appConfig = registerAs('app', () => ({
   followUpDays: Number(process.env.FOLLOW_UP_DAYS ?? 3),
   dormantDays: Number(process.env.DORMANT_DAYS ?? 180),
   workersEnabled: process.env.WORKERS_ENABLED !== 'false',
+  /** The organisation named as data controller in consent receipts. */
+  controllerName: process.env.CONTROLLER_NAME || 'Rapport',
   webhookPollIntervalMs: Number(process.env.WEBHOOK_POLL_INTERVAL_MS ?? 1000),
   webhookRetryBaseMs: Number(process.env.WEBHOOK_RETRY_BASE_MS ?? 30_000),
   webhookRetryWindowSeconds: Number(process.env.WEBHOOK_RETRY_WINDOW_SECONDS ?? 72 * 3600),

@@ -8,6 +8,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   validateSync,
@@ -48,6 +49,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60) FOLLOW_UP_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) DORMANT_DAYS?: number;
   @IsOptional() @Transform(toBool) @IsBoolean() WORKERS_ENABLED?: boolean;
+  @IsOptional() @IsString() @MaxLength(200) CONTROLLER_NAME?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000) WEBHOOK_POLL_INTERVAL_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400_000) WEBHOOK_RETRY_BASE_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) WEBHOOK_RETRY_WINDOW_SECONDS?: number;

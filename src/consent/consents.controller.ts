@@ -1,13 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, SetMetadata } from '@nestjs/common';
-import { ApiMethodNotAllowedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ProblemDto } from '../common/errors/problem.js';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Access, Public } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/role.js';
 import { NO_TRANSACTION_KEY } from '../common/context/request.interceptor.js';
 import { Page, PageOf, PageQueryDto } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/uuid-param.dto.js';
-import { buildConsentReceipt } from './consent-receipt.js';
 import { ConsentGateService } from './consent-gate.service.js';
 import { ConsentsService, methodNotAllowed } from './consents.service.js';
 import {
@@ -78,6 +76,7 @@ export class ConsentsController {
     return this.consents.withdraw(id, dto.reason, p);
   }
 
+  /** One consent record. Records are append-only: PATCH, PUT and DELETE on it answer 405. */
   @Get('consents/:id')
   @Access('staff', 'compliance')
   findOne(@Param() { id }: UuidParam): Promise<ConsentResponseDto> {
@@ -88,24 +87,21 @@ export class ConsentsController {
   @Get('consents/:id/receipt')
   @Access('staff', 'compliance')
   @ApiOkResponse({ type: ConsentReceiptDto })
-  async receipt(@Param() { id }: UuidParam): Promise<Record<string, unknown>> {
-    const { consent, purpose } = await this.consents.loadForReceipt(id);
-    return buildConsentReceipt(consent, purpose, process.env.CONTROLLER_NAME ?? 'Rapport');
+  receipt(@Param() { id }: UuidParam): Promise<Record<string, unknown>> {
+    return this.consents.receipt(id);
   }
 
   /** Consent records are never edited: 405. */
   @Patch('consents/:id')
   @Access('staff', 'compliance', 'integration')
-  @ApiParam({ name: 'id', type: String, format: 'uuid' })
-  @ApiMethodNotAllowedResponse({ description: 'Consent records are append-only', type: ProblemDto })
+  @ApiExcludeEndpoint() // always 405: documented on GET /consents/{id}
   patch(): never {
     throw methodNotAllowed();
   }
 
   @Put('consents/:id')
   @Access('staff', 'compliance', 'integration')
-  @ApiParam({ name: 'id', type: String, format: 'uuid' })
-  @ApiMethodNotAllowedResponse({ description: 'Consent records are append-only', type: ProblemDto })
+  @ApiExcludeEndpoint() // always 405: documented on GET /consents/{id}
   put(): never {
     throw methodNotAllowed();
   }
@@ -113,8 +109,7 @@ export class ConsentsController {
   /** Consent records are never deleted: 405 (withdraw instead). */
   @Delete('consents/:id')
   @Access('staff', 'compliance', 'integration')
-  @ApiParam({ name: 'id', type: String, format: 'uuid' })
-  @ApiMethodNotAllowedResponse({ description: 'Consent records are append-only', type: ProblemDto })
+  @ApiExcludeEndpoint() // always 405: documented on GET /consents/{id}
   remove(): never {
     throw methodNotAllowed();
   }

@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { appConfig } from '../config/app.config.js';
+import { buildConsentReceipt } from './consent-receipt.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -58,6 +61,7 @@ export class ConsentsService {
     private readonly audit: AuditService,
     private readonly purposes: PurposesService,
     private readonly notifier: RecipientNotifier,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 
   private get repo() {
@@ -208,6 +212,12 @@ export class ConsentsService {
   }
 
   /** A consent with what its receipt needs about the purpose. */
+  /** The record as a consent receipt (ISO/IEC TS 27560, W3C DPV); the controller is the organisation (CONTROLLER_NAME). */
+  async receipt(id: string): Promise<Record<string, unknown>> {
+    const { consent, purpose } = await this.loadForReceipt(id);
+    return buildConsentReceipt(consent, purpose, this.app.controllerName);
+  }
+
   async loadForReceipt(id: string): Promise<{ consent: Consent; purpose: { id: string; key: string; name: string; description: string; legalBasis: string; dataCategories: string[] } }> {
     const c = await this.repo.findOneBy({ id });
     if (!c) throw new NotFoundError('Consent', id);
