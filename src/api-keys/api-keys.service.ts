@@ -4,8 +4,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import { Principal } from '../auth/role.js';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
-import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
+import { Page, PageQueryDto } from '../common/http/pagination.js';
 import { authConfig } from '../config/app.config.js';
+import { pageByCreation } from '../database/page-by-creation.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { ApiKey } from './api-key.entity.js';
 import { ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key.response.dto.js';
@@ -123,12 +124,8 @@ export class ApiKeysService implements OnApplicationBootstrap {
     return (await m.query('SELECT 1 FROM recipients WHERE id = $1', [id])).length > 0;
   }
 
-  async list(q: PageQueryDto): Promise<Page<ApiKeyResponseDto>> {
-    const limit = pageSize(q);
-    const after = decodeCursor<[string, string]>(q.cursor, 2);
-    const qb = this.repo.createQueryBuilder('k').orderBy(`date_trunc('milliseconds', k.created_at)`, 'ASC').addOrderBy('k.id', 'ASC').limit(limit + 1);
-    if (after) qb.where(`(date_trunc('milliseconds', k.created_at), k.id) > (:t, :id)`, { t: after[0], id: after[1] });
-    return toPage(await qb.getMany(), limit, toResponse, (k) => [k.createdAt.toISOString(), k.id]);
+  list(q: PageQueryDto): Promise<Page<ApiKeyResponseDto>> {
+    return pageByCreation(this.repo, q, toResponse);
   }
 
   async findOne(id: string): Promise<ApiKeyResponseDto> {

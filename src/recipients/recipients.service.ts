@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import type { ConfigType } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/errors/domain.error.js';
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
-import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
+import { Page, PageQueryDto } from '../common/http/pagination.js';
 import { appConfig } from '../config/app.config.js';
 import { CryptoService } from '../crypto/crypto.service.js';
+import { pageByCreation } from '../database/page-by-creation.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CreateRecipientDto, RecipientResponseDto, RecipientWithSecretResponseDto, UpdateRecipientDto } from './dto/recipient.dto.js';
 import { Recipient } from './recipient.entity.js';
@@ -91,23 +91,8 @@ export class RecipientsService {
     return { ...body, secret };
   }
 
-  async list(q: PageQueryDto): Promise<Page<RecipientResponseDto>> {
-    const limit = pageSize(q);
-    const after = decodeCursor<[string, string]>(q.cursor, 2);
-    // Keyset on the exact (microsecond) creation time, carried as text: a JS Date would truncate it.
-    const params: unknown[] = [limit + 1];
-    let where = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      where = 'WHERE (created_at, id) > ($2::timestamptz, $3::uuid)';
-    }
-    const keys: { id: string; k: string }[] = await this.tx.manager.query(
-      `SELECT id, created_at::text AS k FROM recipients ${where} ORDER BY created_at, id LIMIT $1`,
-      params,
-    );
-    const entities = keys.length ? await this.repo.findBy({ id: In(keys.map((k) => k.id)) }) : [];
-    const byId = new Map(entities.map((e) => [e.id, e]));
-    return toPage(keys, limit, (k) => toResponse(byId.get(k.id)!), (k) => [k.k, k.id]);
+  list(q: PageQueryDto): Promise<Page<RecipientResponseDto>> {
+    return pageByCreation(this.repo, q, toResponse);
   }
 
   private async load(id: string, lock = false): Promise<Recipient> {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/errors/domain.error.js';
-import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
+import { Page, PageQueryDto } from '../common/http/pagination.js';
+import { pageByCreation } from '../database/page-by-creation.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { UserResponseDto } from './dto/user.response.dto.js';
@@ -46,13 +47,8 @@ export class UsersService {
     return (await this.repo.countBy({ id })) > 0;
   }
 
-  async list(q: PageQueryDto): Promise<Page<UserResponseDto>> {
-    const limit = pageSize(q);
-    const after = decodeCursor<[string, string]>(q.cursor, 2);
-    const qb = this.repo.createQueryBuilder('u').orderBy(`date_trunc('milliseconds', u.created_at)`, 'ASC').addOrderBy('u.id', 'ASC').limit(limit + 1);
-    if (after) qb.where(`(date_trunc('milliseconds', u.created_at), u.id) > (:t, :id)`, { t: after[0], id: after[1] });
-    const rows = await qb.getMany();
-    return toPage(rows, limit, toUserResponse, (u) => [u.createdAt.toISOString(), u.id]);
+  list(q: PageQueryDto): Promise<Page<UserResponseDto>> {
+    return pageByCreation(this.repo, q, toUserResponse);
   }
 
   /** Staff signing in through OIDC become users on first sight; identity = issuer + subject. */
