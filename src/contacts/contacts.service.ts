@@ -40,7 +40,7 @@ const REQUIRED = new Set<keyof CreateContactDto>(['givenName', 'familyName']);
 /** Word similarity (pg_trgm) a name, address or organisation name needs to match `q`. */
 export const SEARCH_THRESHOLD = 0.55;
 /** A search by organisation name looks at the contacts of at most this many best-matching organisations. */
-export const ORGANISATION_FANOUT = 20;
+export const ORGANISATION_FANOUT = 5;
 /** Word similarity an address needs when `q` is a whole e-mail address. */
 export const EMAIL_TYPO_THRESHOLD = 0.75;
 
