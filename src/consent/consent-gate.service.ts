@@ -39,6 +39,28 @@ const GATE_SQL = (withConsents: boolean) => `
   LEFT JOIN contacts c ON c.id = q.id
   ORDER BY q.ord`;
 
+/**
+ * The single check's query: one contact, flat rows (one per consent of the pair, or one with NULLs), no JSON to
+ * build or parse — about half the database work of the set-based form. No row: no such contact.
+ */
+const SINGLE_SQL = (withConsents: boolean) => `
+  SELECT c.erased_at IS NOT NULL AS erased,
+         EXISTS (SELECT 1 FROM objections o WHERE o.contact_id = c.id AND o.purpose_id = $2) AS objected,
+         ${withConsents ? 'k.id, k.status, k.recipient_ids, k.obtained_at, k.expires_at' : 'NULL::uuid AS id'}
+    FROM contacts c
+    ${withConsents ? 'LEFT JOIN consents k ON k.contact_id = c.id AND k.purpose_id = $2' : ''}
+   WHERE c.id = $1 ${withConsents ? '' : 'AND $2::uuid IS NOT NULL'}`;
+
+interface SingleRow {
+  erased: boolean;
+  objected: boolean;
+  id: string | null;
+  status?: DecisionConsent['status'];
+  recipient_ids?: string[] | null;
+  obtained_at?: Date;
+  expires_at?: Date | null;
+}
+
 @Injectable()
 export class ConsentGateService {
   constructor(
@@ -65,15 +87,44 @@ export class ConsentGateService {
    * named prepared statement, so PostgreSQL plans it once per connection instead of on every call (planning
    * costs more than executing this query); inside a transaction (disclosures) it joins that transaction.
    */
-  private async gateRows(withConsents: boolean, params: unknown[]): Promise<GateRow[]> {
-    const text = GATE_SQL(withConsents);
+  private async prepared<T>(name: string, text: string, params: unknown[]): Promise<T[]> {
     const pool = (this.tx.dataSource.driver as unknown as { master?: { query?: unknown } }).master;
     if (!this.tx.inTransaction && pool && typeof pool.query === 'function') {
-      const q = pool.query as (cfg: { name: string; text: string; values: unknown[] }) => Promise<{ rows: GateRow[] }>;
-      const res = await q.call(pool, { name: withConsents ? 'rapport_gate_consent' : 'rapport_gate_basis', text, values: params });
+      const q = pool.query as (cfg: { name: string; text: string; values: unknown[] }) => Promise<{ rows: T[] }>;
+      const res = await q.call(pool, { name, text, values: params });
       return res.rows;
     }
     return this.tx.manager.query(text, params);
+  }
+
+  private gateRows(withConsents: boolean, params: unknown[]): Promise<GateRow[]> {
+    return this.prepared(withConsents ? 'rapport_gate_consent' : 'rapport_gate_basis', GATE_SQL(withConsents), params);
+  }
+
+  /** The decision for one contact (the hot path of the gate). */
+  async decideOne(purpose: PurposeRef, recipientId: string, contactId: string, now = new Date()): Promise<Decision> {
+    const withConsents = purpose.legalBasis === 'consent';
+    const rows = await this.prepared<SingleRow>(
+      withConsents ? 'rapport_gate_one_consent' : 'rapport_gate_one_basis',
+      SINGLE_SQL(withConsents),
+      [contactId, purpose.id],
+    );
+    return decide({
+      contact: { exists: rows.length > 0, erased: rows[0]?.erased ?? false },
+      purpose,
+      recipientId,
+      objected: rows[0]?.objected ?? false,
+      consents: rows
+        .filter((r) => r.id !== null)
+        .map((r) => ({
+          id: r.id!,
+          status: r.status!,
+          recipientIds: r.recipient_ids ?? null,
+          obtainedAt: new Date(r.obtained_at!),
+          expiresAt: r.expires_at ? new Date(r.expires_at) : null,
+        })),
+      now,
+    });
   }
 
   /** Decisions for distinct contact ids, in the order given, from one query. */
@@ -101,7 +152,7 @@ export class ConsentGateService {
 
   async check(principal: Principal, purposeKey: string, recipientId: string | undefined, contactId: string): Promise<Decision> {
     const { purpose, recipient } = await this.resolve(principal, purposeKey, recipientId);
-    const [d] = await this.decideMany(purpose, recipient.id, [contactId.toLowerCase()]);
+    const d = await this.decideOne(purpose, recipient.id, contactId.toLowerCase());
     return { allowed: d.allowed, legalBasis: d.legalBasis, consentId: d.consentId, reason: d.reason };
   }
 

@@ -259,6 +259,26 @@ describe('Consent gate: consents, objections and checks', () => {
       await check('not-a-uuid', 'newsletter', recipientA).expect(400);
     });
 
+    it('should give the same decision through the single and the bulk check', async () => {
+      const granted = await contact();
+      await t.api(staff).post(`/contacts/${granted}/consents`, { purpose: 'newsletter', method: 'web_form', noticeVersion: 'v1' }).expect(201);
+      const scoped = await contact();
+      await t.api(staff).post(`/contacts/${scoped}/consents`, { purpose: 'newsletter', method: 'web_form', noticeVersion: 'v1', recipientIds: [recipientB] }).expect(201);
+      const withdrawn = await contact();
+      const w = await t.api(staff).post(`/contacts/${withdrawn}/consents`, { purpose: 'newsletter', method: 'web_form', noticeVersion: 'v1' }).expect(201);
+      await t.api(staff).post(`/consents/${w.body.id}/withdraw`, {}).expect(200);
+      const objected = await contact();
+      await t.api(staff).post(`/contacts/${objected}/objections`, { purpose: 'crm-sync' }).expect(201);
+      const ids = [granted, scoped, withdrawn, objected, await contact(), '00000000-0000-4000-8000-00000000abcd'];
+      for (const purpose of ['newsletter', 'crm-sync']) {
+        const bulk = await t.api(staff).post('/consent-check', { purpose, recipientId: recipientA, contactIds: ids }).expect(200);
+        for (const [i, id] of ids.entries()) {
+          const one = await check(id, purpose, recipientA).expect(200);
+          expect({ contactId: id, ...one.body }).toEqual(bulk.body.results[i]);
+        }
+      }
+    });
+
     it('should refuse unauthenticated checks', async () => {
       await t.request().get(`/api/v1/consent-check?contactId=${recipientA}&purpose=newsletter&recipientId=${recipientA}`).expect(401);
     });
