@@ -37,9 +37,11 @@ done
 (cd "$ROOT" && npm run build >/dev/null)
 KEY=rapk_bench_$(openssl rand -hex 16)
 pidfile=$BENCH_RUN/rapport.pid
-(cd "$ROOT" && DATABASE_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$DB" PORT=$BENCH_APP_PORT HOST=127.0.0.1 \
+# exec: the pid recorded is node's own, so stop_pidfile stops the server and not just a wrapping shell.
+(cd "$ROOT" && exec env DATABASE_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$DB" PORT=$BENCH_APP_PORT HOST=127.0.0.1 \
   ADMIN_API_KEY=$KEY RATE_LIMIT_PER_MINUTE=0 LOG_LEVEL=warn WORKERS_ENABLED=false DATA_DIR=$WORK/data \
-  DATABASE_POOL_SIZE=$BENCH_POOL nohup node dist/src/main.js >"$BENCH_RESULTS/rapport.server.log" 2>&1 & echo $! >"$pidfile")
+  DATABASE_POOL_SIZE=$BENCH_POOL node dist/src/main.js >"$BENCH_RESULTS/rapport.server.log" 2>&1) &
+echo $! >"$pidfile"
 trap 'stop_pidfile "$pidfile"' EXIT
 wait_http "http://127.0.0.1:$BENCH_APP_PORT/health" 120 || { tail -30 "$BENCH_RESULTS/rapport.server.log"; exit 1; }
 if [ $seed = 1 ]; then
