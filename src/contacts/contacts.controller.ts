@@ -169,9 +169,9 @@ export class ContactsController {
     return this.contacts.restore(id);
   }
 
-  /** The contact as a vCard 4.0 (RFC 6350). The download is audited. */
+  /** The contact as a vCard 4.0 (RFC 6350). The download is audited. Compliance reads everything, so it may too. */
   @Get(':id/vcard')
-  @Access('staff')
+  @Access('staff', 'compliance')
   @ApiProduces('text/vcard')
   @ApiOkResponse({ description: 'vCard 4.0', schema: { type: 'string' } })
   async vcard(@Param() { id }: UuidParam, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {

@@ -322,7 +322,9 @@ describe('Contacts', () => {
       [c.id, c.id],
     );
     expect(audit).toHaveLength(1);
-    await t.api(compliance).get(`/contacts/${c.id}/vcard`).expect(403);
+    await t.api(compliance).get(`/contacts/${c.id}/vcard`).expect(200);
+    const downloads = await t.sql(`SELECT 1 FROM audit_events WHERE action = 'export_vcard' AND entity_id = $1`, [c.id]);
+    expect(downloads).toHaveLength(2);
   });
 
   it("should keep affiliations and list an organisation's contacts", async () => {
