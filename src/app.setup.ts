@@ -37,8 +37,10 @@ export function createAdapter(logLevel: string): FastifyAdapter {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
+    // Fastify's logger writes request logs, which are `info`; above that level it would only make a child
+    // logger per request for nothing. Errors are logged by the problem-details filter either way.
     logger:
-      logLevel === 'silent'
+      ['silent', 'fatal', 'error', 'warn'].includes(logLevel)
         ? false
         : {
             level: logLevel,
