@@ -34,7 +34,6 @@ const toResponse = (k: ApiKey): ApiKeyResponseDto => ({
 
 interface CachedKey {
   principal: Principal;
-  hash: Buffer;
   expiresAt: number | null;
   cachedAt: number;
 }
@@ -162,8 +161,9 @@ export class ApiKeysService implements OnApplicationBootstrap {
     }
     const rows: { id: string; role: Principal['role']; user_id: string | null; recipient_id: string | null; key_hash: string; expires_at: Date | null }[] =
       await this.tx.dataSource.query(
-        `SELECT id, role, user_id, recipient_id, key_hash, expires_at FROM api_keys
-         WHERE key_hash = $1 AND revoked_at IS NULL`,
+        `SELECT k.id, k.role, k.user_id, k.recipient_id, k.key_hash, k.expires_at FROM api_keys k
+           LEFT JOIN users u ON u.id = k.user_id
+         WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND (k.user_id IS NULL OR u.active)`,
         [hashHex],
       );
     const row = rows[0];
@@ -181,7 +181,7 @@ export class ApiKeysService implements OnApplicationBootstrap {
     };
     const expiresAt = row.expires_at ? new Date(row.expires_at).getTime() : null;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hashHex, { principal, hash: presentedHash, expiresAt, cachedAt: now });
+    this.cache.set(hashHex, { principal, expiresAt, cachedAt: now });
     if (expiresAt !== null && expiresAt <= now) return null;
     return principal;
   }

@@ -38,11 +38,6 @@ export class ComplianceService {
     return rows[0];
   }
 
-  private async tableExists(m: EntityManager, name: string): Promise<boolean> {
-    const [{ t }] = await m.query(`SELECT to_regclass($1) AS t`, [name]);
-    return !!t;
-  }
-
   /** GDPR Art. 15/20: everything held on the contact, machine-readable. Audited. */
   async export(contactId: string): Promise<ContactExportResponseDto> {
     return this.tx.run(async (m) => {
@@ -98,18 +93,16 @@ export class ComplianceService {
           (out.other[ref.table] ??= []).push(...rows.map(toPlain));
         }
       }
-      if (interactionIds.size > 0 && (await this.tableExists(m, 'interactions'))) {
+      if (interactionIds.size > 0) {
         out.interactions = await m.query(`SELECT * FROM interactions WHERE id = ANY($1::uuid[]) ORDER BY occurred_at DESC`, [
           [...interactionIds],
         ]).then((rs: Record<string, unknown>[]) => rs.map(toPlain));
-        if (await this.tableExists(m, 'follow_ups')) {
-          const seen = new Set(out.followUps.map((f) => f.id));
-          const viaInteractions: Record<string, unknown>[] = await m.query(
-            `SELECT * FROM follow_ups WHERE interaction_id = ANY($1::uuid[]) ORDER BY due_at`,
-            [[...interactionIds]],
-          );
-          out.followUps.push(...viaInteractions.filter((f) => !seen.has(f.id)).map(toPlain));
-        }
+        const seen = new Set(out.followUps.map((f) => f.id));
+        const viaInteractions: Record<string, unknown>[] = await m.query(
+          `SELECT * FROM follow_ups WHERE interaction_id = ANY($1::uuid[]) ORDER BY due_at`,
+          [[...interactionIds]],
+        );
+        out.followUps.push(...viaInteractions.filter((f) => !seen.has(f.id)).map(toPlain));
       }
       await this.audit.record({ action: 'export', entityType: 'contact', entityId: contactId, after: { format: out.format } });
       return out;
@@ -157,44 +150,33 @@ export class ComplianceService {
         // Side tables holding the contact's own details (e-mails, affiliations, profiles…) go.
         await m.query(`DELETE FROM ${table} WHERE ${col} = $1`, [contactId]);
       }
-      if (await this.tableExists(m, 'interaction_contacts')) {
-        // What was said with this person alone is about them: the summary goes, the fact that a meeting took place stays.
-        const solo = await queryRows<{ id: string }>(
-          m,
-          `UPDATE interactions i SET summary = '[erased]', updated_at = now(), version = version + 1
-            WHERE i.id IN (SELECT interaction_id FROM interaction_contacts WHERE contact_id = $1)
-              AND NOT EXISTS (SELECT 1 FROM interaction_contacts o WHERE o.interaction_id = i.id AND o.contact_id <> $1)
-            RETURNING i.id`,
-          [contactId],
-        );
-        await m.query(`UPDATE follow_ups SET note = NULL, updated_at = now(), version = version + 1
-                        WHERE note IS NOT NULL AND (contact_id = $1 OR interaction_id = ANY($2::uuid[]))`, [
-          contactId,
-          solo.map((r) => r.id),
-        ]);
-      }
-      if (await this.tableExists(m, 'consents')) {
-        // Evidence may name the person (IP address, form payload, signature): pseudonymise, keep the fact.
-        await m.query(
-          `UPDATE consents SET evidence = CASE WHEN evidence IS NULL THEN NULL ELSE jsonb_build_object('erased', true) END
-            WHERE contact_id = $1`,
-          [contactId],
-        );
-      }
+      // What was said with this person alone is about them: the summary goes, the fact that a meeting took place stays.
+      const solo = await queryRows<{ id: string }>(
+        m,
+        `UPDATE interactions i SET summary = '[erased]', updated_at = now(), version = version + 1
+          WHERE i.id IN (SELECT interaction_id FROM interaction_contacts WHERE contact_id = $1)
+            AND NOT EXISTS (SELECT 1 FROM interaction_contacts o WHERE o.interaction_id = i.id AND o.contact_id <> $1)
+          RETURNING i.id`,
+        [contactId],
+      );
+      await m.query(`UPDATE follow_ups SET note = NULL, updated_at = now(), version = version + 1
+                      WHERE note IS NOT NULL AND (contact_id = $1 OR interaction_id = ANY($2::uuid[]))`, [
+        contactId,
+        solo.map((r) => r.id),
+      ]);
+      // Evidence may name the person (IP address, form payload, signature): pseudonymise, keep the fact.
+      await m.query(
+        `UPDATE consents SET evidence = CASE WHEN evidence IS NULL THEN NULL ELSE jsonb_build_object('erased', true) END
+          WHERE contact_id = $1`,
+        [contactId],
+      );
       // Stored idempotent answers may hold the contact's data.
       await this.idempotency.forgetAnswersAbout(m, contactId);
 
-      const recipients: { n: string }[] = await m.query(
-        (await this.tableExists(m, 'disclosure_items'))
-          ? `SELECT count(DISTINCT d.recipient_id) AS n FROM disclosure_items i JOIN disclosures d ON d.id = i.disclosure_id
-              JOIN recipients r ON r.id = d.recipient_id WHERE i.contact_id = $1 AND i.allowed AND r.webhook_url IS NOT NULL`
-          : `SELECT 0 AS n WHERE $1::uuid IS NOT NULL`,
-        [contactId],
-      );
-      await this.notifier.notifyContactEvent({ type: 'contact.erased', contactId });
+      const recipientsNotified = await this.notifier.notifyContactEvent({ type: 'contact.erased', contactId });
       await this.crypto.destroyContactKey(contactId, m);
       await this.audit.record({ action: 'erase', entityType: 'contact', entityId: contactId, after: { erased: true } });
-      return { contactId, erasedAt: updated.erased_at, alreadyErased: false, recipientsNotified: Number(recipients[0]?.n ?? 0) };
+      return { contactId, erasedAt: updated.erased_at, alreadyErased: false, recipientsNotified };
     });
   }
 

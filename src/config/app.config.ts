@@ -32,13 +32,9 @@ export const cryptoConfig = registerAs('crypto', () => ({
   masterKey: process.env.MASTER_KEY || undefined,
 }));
 
-export type AppConfig = ReturnType<typeof appConfig>;
-export type AuthConfig = ReturnType<typeof authConfig>;
-export type CryptoConfig = ReturnType<typeof cryptoConfig>;
 
 export const databaseConfig = registerAs('database', () => ({
   url: process.env.DATABASE_URL ?? '',
   migrationsRun: process.env.MIGRATIONS_RUN !== 'false',
   poolSize: Number(process.env.DATABASE_POOL_SIZE ?? 10),
 }));
-export type DatabaseConfig = ReturnType<typeof databaseConfig>;

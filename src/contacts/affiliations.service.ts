@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditInput, AuditService } from '../audit/audit.service.js';
-import { NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
 import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CONTACT_COLUMNS, ContactRow, toContactResponse } from './contact.mapper.js';
@@ -77,6 +77,7 @@ export class AffiliationsService {
 
   async create(contactId: string, dto: CreateAffiliationDto): Promise<AffiliationResponseDto> {
     const contact = await this.contacts.load(contactId, true);
+    if (contact.erased_at) throw new ConflictError('CONTACT_ERASED', `Contact ${contactId} was erased`);
     const org: unknown[] = await this.tx.manager.query('SELECT 1 FROM organisations WHERE id = $1', [
       dto.organisationId,
     ]);

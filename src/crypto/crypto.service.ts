@@ -8,6 +8,8 @@ import { appConfig, cryptoConfig } from '../config/app.config.js';
 import { TransactionService } from '../database/transaction.service.js';
 
 const SEALED_PREFIX = 'v1.';
+/** How long an unwrapped data key is kept in memory: bounds how long another instance can open erased data. */
+const KEY_CACHE_MS = 30_000;
 
 /**
  * Envelope encryption with AES-256-GCM (node:crypto).
@@ -21,7 +23,7 @@ export class CryptoService implements OnModuleInit {
   private readonly logger = new Logger(CryptoService.name);
   private masterKey!: Buffer;
   /** Unwrapped data keys; null marks a destroyed key. Small and bounded. */
-  private readonly keyCache = new Map<string, Buffer | null>();
+  private readonly keyCache = new Map<string, { key: Buffer | null; at: number }>();
 
   constructor(
     @Inject(cryptoConfig.KEY) private readonly config: ConfigType<typeof cryptoConfig>,
@@ -77,23 +79,29 @@ export class CryptoService implements OnModuleInit {
   /** The contact's data key, created on first use inside the current transaction. */
   private async dataKey(manager: EntityManager, contactId: string, create: boolean): Promise<Buffer | null> {
     const cached = this.keyCache.get(contactId);
-    if (cached !== undefined) return cached;
-    // One statement either way: the existing row (NULL once destroyed) or a freshly wrapped key.
-    const rows: { wrapped_key: Buffer | null }[] = create
-      ? await manager.query(
-          `INSERT INTO contact_keys (contact_id, wrapped_key) VALUES ($1, $2)
-           ON CONFLICT (contact_id) DO UPDATE SET contact_id = EXCLUDED.contact_id RETURNING wrapped_key`,
-          [contactId, Buffer.from(this.encrypt(randomBytes(32), this.masterKey), 'utf8')],
-        )
-      : await manager.query('SELECT wrapped_key FROM contact_keys WHERE contact_id = $1', [contactId]);
-    if (rows.length === 0) return null;
+    if (cached && Date.now() - cached.at < KEY_CACHE_MS) return cached.key;
+    const read = (): Promise<{ wrapped_key: Buffer | null }[]> =>
+      manager.query('SELECT wrapped_key FROM contact_keys WHERE contact_id = $1', [contactId]);
+    let rows = await read();
+    if (rows.length === 0) {
+      if (!create) return null;
+      await manager.query('INSERT INTO contact_keys (contact_id, wrapped_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+        contactId,
+        Buffer.from(this.encrypt(randomBytes(32), this.masterKey), 'utf8'),
+      ]);
+      rows = await read();
+    }
     const wrapped = rows[0]?.wrapped_key;
     const key = wrapped ? this.decrypt(wrapped.toString('utf8'), this.masterKey) : null;
-    if (this.keyCache.size > 10_000) this.keyCache.clear();
-    // A key created in a transaction that may still roll back is not cached until it is read again.
-    if (!create || key === null) this.keyCache.set(contactId, key);
+    // Only what was read outside a transaction is certainly committed (a key created, or destroyed, by a
+    // transaction that then rolls back must not be remembered).
+    if (!manager.queryRunner?.isTransactionActive) {
+      if (this.keyCache.size > 10_000) this.keyCache.clear();
+      this.keyCache.set(contactId, { key, at: Date.now() });
+    }
     return key;
   }
+
 
   /** Seals a JSON value under the contact's data key; null once the contact was erased (nothing to keep). */
   async sealForContact(contactId: string, value: unknown, manager = this.tx.manager): Promise<string | null> {
@@ -116,6 +124,7 @@ export class CryptoService implements OnModuleInit {
        ON CONFLICT (contact_id) DO UPDATE SET wrapped_key = NULL, destroyed_at = COALESCE(contact_keys.destroyed_at, now())`,
       [contactId],
     );
-    this.keyCache.set(contactId, null);
+    // Evicted, not marked destroyed: the erasure may still roll back. Other instances drop their copy within KEY_CACHE_MS.
+    this.keyCache.delete(contactId);
   }
 }

@@ -1,13 +1,16 @@
 import type { EntityManager } from 'typeorm';
 
 /**
- * Rows of a raw query. TypeORM's postgres driver answers UPDATE/DELETE with `[rows, rowCount]` and
- * everything else with `rows`; this always gives the rows (of RETURNING, for writes).
+ * The rows of a raw `query()` result. TypeORM's postgres driver answers UPDATE/DELETE with `[rows, rowCount]`
+ * and everything else with `rows`; this always gives the rows (of RETURNING, for writes).
  */
-export async function queryRows<T>(m: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
-  const res: unknown = await m.query(sql, params);
-  if (Array.isArray(res) && res.length === 2 && Array.isArray(res[0]) && typeof res[1] === 'number') {
-    return res[0] as T[];
+export function rowsOf<T>(raw: unknown): T[] {
+  if (Array.isArray(raw) && raw.length === 2 && Array.isArray(raw[0]) && typeof raw[1] === 'number') {
+    return raw[0] as T[];
   }
-  return res as T[];
+  return raw as T[];
+}
+
+export async function queryRows<T>(m: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
+  return rowsOf<T>(await m.query(sql, params));
 }

@@ -79,7 +79,7 @@ export class OrganisationsService {
     const term = q.q?.trim().toLowerCase();
     if (term) {
       const t = p(term);
-      where.push(`(${t} <% lower(o.name) OR lower(o.name) LIKE '%' || ${t} || '%')`);
+      where.push(`(${t} <% lower(o.name) OR strpos(lower(o.name), ${t}) > 0)`);
       const after = decodeCursor<[string, string]>(q.cursor, 2);
       const cursorCond = after
         ? `WHERE (s.score < ${p(after[0])}::numeric OR (s.score = ${p(after[0])}::numeric AND s.id > ${p(after[1])}::uuid))`
@@ -132,16 +132,17 @@ export class OrganisationsService {
     };
     this.assertNetworkFields(kind, merged);
     await this.assertReferences(dto, id);
+    const before = toOrganisationResponse(current);
     const sets: string[] = [];
     const vals: unknown[] = [id];
     for (const [prop, col] of WRITABLE) {
       const v = dto[prop];
       if (v === undefined) continue;
-      sets.push(
-        `${col} = $${vals.push(v === null && (prop === 'tags' || prop === 'emailDomains') ? [] : Array.isArray(v) ? dedupe(v) : v)}`,
-      );
+      const stored = v === null && (prop === 'tags' || prop === 'emailDomains') ? [] : Array.isArray(v) ? dedupe(v) : v;
+      // An unchanged value is not a change: no new version, no audit event, other clients' ETags stay valid.
+      if (JSON.stringify(stored) === JSON.stringify((before as unknown as Record<string, unknown>)[prop] ?? null)) continue;
+      sets.push(`${col} = $${vals.push(stored)}`);
     }
-    const before = toOrganisationResponse(current);
     if (sets.length === 0) return before;
     const rows = await queryRows<OrganisationRow>(
       this.tx.manager,

@@ -133,7 +133,7 @@ export class RecipientsService {
     return { ...body, secret };
   }
 
-  /** DELETE retires: disclosures keep pointing at it; checks and disclosures for it are refused afterwards. */
+  /** DELETE retires: disclosures keep pointing at it; new disclosures to it are refused (409), checks still answer. */
   async retire(id: string, ifMatch: IfMatch): Promise<void> {
     const r = await this.load(id, true);
     assertIfMatch(ifMatch, r.version);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { UnauthenticatedError } from '../api-keys/api-keys.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/errors/domain.error.js';
 import { Page, PageQueryDto } from '../common/http/pagination.js';
@@ -43,10 +44,6 @@ export class UsersService {
     return toUserResponse(user);
   }
 
-  async exists(id: string): Promise<boolean> {
-    return (await this.repo.countBy({ id })) > 0;
-  }
-
   list(q: PageQueryDto): Promise<Page<UserResponseDto>> {
     return pageByCreation(this.repo, q, toUserResponse);
   }
@@ -59,6 +56,7 @@ export class UsersService {
     const id = await this.tx.run(async (m) => {
       const existing = await m.getRepository(User).findOneBy({ oidcIssuer: identity.issuer, oidcSubject: identity.subject });
       if (existing) {
+        if (!existing.active) throw new UnauthenticatedError('This user is deactivated');
         if (existing.role !== identity.role) {
           const before = toUserResponse(existing);
           existing.role = identity.role;

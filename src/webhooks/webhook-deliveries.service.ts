@@ -8,7 +8,7 @@ import { TransactionService } from '../database/transaction.service.js';
 import { WebhookDeliveriesQueryDto } from './dto/webhook-deliveries.query.dto.js';
 import { WebhookDeliveryResponseDto } from './dto/webhook-delivery.response.dto.js';
 import type { ContactEventType, DeliveryStatus } from './webhook-event.js';
-import { rowsOf } from './sql-rows.js';
+import { rowsOf } from '../database/query-rows.js';
 import { WebhookWorker } from './webhook-worker.service.js';
 
 interface DeliveryRow {

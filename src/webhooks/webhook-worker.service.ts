@@ -11,7 +11,7 @@ import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } fro
 import { appConfig } from '../config/app.config.js';
 import { CryptoService } from '../crypto/crypto.service.js';
 import { retryDelayMs } from './backoff.js';
-import { rowsOf } from './sql-rows.js';
+import { rowsOf } from '../database/query-rows.js';
 import { webhookHeaders } from './webhook-signature.js';
 import { postWebhook, SendResult } from './webhook-sender.js';
 

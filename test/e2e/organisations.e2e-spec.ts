@@ -64,6 +64,9 @@ describe('Organisations', () => {
       .expect(200);
     expect(patched.body).toMatchObject({ name: 'Fraunhofer-Gesellschaft', version: 2 });
     expect(patched.headers.etag).toBe('"2"');
+    // The same values again are no change: the version (and every client's ETag) stays.
+    const same = await t.api(staff).patch(`/organisations/${id}`, { name: 'Fraunhofer-Gesellschaft', tags: patched.body.tags }).expect(200);
+    expect(same.body.version).toBe(2);
 
     await t.api(staff).delete(`/organisations/${id}`).set('If-Match', '"1"').expect(412);
     await t.api(staff).delete(`/organisations/${id}`).set('If-Match', '"2"').expect(204);

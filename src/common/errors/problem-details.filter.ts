@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, FieldError } from './domain.error.js';
@@ -171,4 +171,3 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-export { HttpStatus };

@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { IsUuidList } from './uuid-list.validator.js';
 import { CONSENT_METHODS, type ConsentMethod, type ConsentStatus } from '../consent.entity.js';
+import { DECISION_REASONS } from '../consent-decision.js';
 
 const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 
@@ -154,10 +155,6 @@ export class BulkConsentCheckDto {
   contactIds: string[];
 }
 
-const REASONS = [
-  'consent_granted', 'legal_basis', 'no_consent', 'consent_pending', 'consent_withdrawn', 'consent_expired',
-  'objection', 'recipient_not_covered', 'contact_erased', 'unknown_contact',
-];
 
 export class ConsentDecisionResponseDto {
   allowed: boolean;
@@ -166,7 +163,7 @@ export class ConsentDecisionResponseDto {
   legalBasis: string | null;
   @ApiProperty({ type: String, nullable: true })
   consentId: string | null;
-  @ApiProperty({ enum: REASONS })
+  @ApiProperty({ enum: DECISION_REASONS })
   reason: string;
 }
 

@@ -16,10 +16,8 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { toE164 } from '../phone.js';
+import { ValidateTags, trim } from '../../common/validation/transforms.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimAll = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
 
 /** A phone number libphonenumber-js can read (international, or national for the default region). */
 export function IsPhone(options?: ValidationOptions) {
@@ -123,13 +121,7 @@ export class CreateContactDto {
   @MaxLength(300)
   jobTitle?: string | null;
 
-  @Transform(trimAll)
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @IsNotEmpty({ each: true })
-  @MaxLength(100, { each: true })
+  @ValidateTags()
   tags?: string[];
 
   /** The staff user who owns the relationship (a user id). */

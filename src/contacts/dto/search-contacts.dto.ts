@@ -1,9 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
-
-const toBool = ({ value }: { value: unknown }) =>
-  value === 'true' ? true : value === 'false' ? false : value;
+import { queryBool } from '../../common/validation/transforms.js';
 
 /** Query of `GET /contacts`; the same terms go in the body of `POST /contacts/search`. */
 export class ListContactsQueryDto extends PageQueryDto {
@@ -32,7 +30,7 @@ export class ListContactsQueryDto extends PageQueryDto {
   updatedSince?: string;
 
   /** Archived contacts are left out unless this is `true`. */
-  @Transform(toBool)
+  @Transform(queryBool)
   @IsOptional()
   @IsBoolean()
   includeArchived?: boolean;

@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { OptionalNotNull } from '../../interactions/dto/optional-not-null.js';
 import { PageQueryDto } from '../../common/http/pagination.js';
+import { queryBool } from '../../common/validation/transforms.js';
 
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
@@ -43,14 +44,12 @@ export class UpdateFollowUpDto {
   note?: string;
 }
 
-const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value);
-
 export class ListFollowUpsQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(FOLLOW_UP_STATUSES)
   status?: FollowUpStatus;
 
   /** `true`: only open follow-ups past their due date; `false`: only those that are not. */
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional() @Transform(queryBool) @IsBoolean()
   overdue?: boolean;
 
   @IsOptional() @IsUUID('all')

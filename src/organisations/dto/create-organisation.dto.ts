@@ -18,10 +18,8 @@ import {
   type NetworkType,
   type OrganisationKind,
 } from '../organisation.entity.js';
+import { ValidateTags, trim } from '../../common/validation/transforms.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimAll = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
 const lowerAll = ({ value }: { value: unknown }) =>
   Array.isArray(value)
     ? value.map((v) => (typeof v === 'string' ? v.trim().toLowerCase().replace(/^@/, '') : v))
@@ -61,13 +59,7 @@ export class CreateOrganisationDto {
   @IsUUID('all')
   parentId?: string | null;
 
-  @Transform(trimAll)
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @IsNotEmpty({ each: true })
-  @MaxLength(100, { each: true })
+  @ValidateTags()
   tags?: string[];
 
   @IsOptional()

@@ -3,9 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from '../organisation.entity.js';
-
-export const toBool = ({ value }: { value: unknown }) =>
-  value === 'true' ? true : value === 'false' ? false : value;
+import { queryBool } from '../../common/validation/transforms.js';
 
 export class ListOrganisationsQueryDto extends PageQueryDto {
   /** Finds by name, tolerating small typos; results are ranked. */
@@ -29,7 +27,7 @@ export class ListOrganisationsQueryDto extends PageQueryDto {
   tag?: string;
 
   /** Archived organisations are left out unless this is `true`. */
-  @Transform(toBool)
+  @Transform(queryBool)
   @IsOptional()
   @IsBoolean()
   includeArchived?: boolean;
