@@ -23,6 +23,11 @@ describe('classifyAddress', () => {
     ['::ffff:169.254.169.254', 'blocked'],
     ['::ffff:a9fe:a9fe', 'blocked'],
     ['not-an-ip', 'blocked'],
+    // The same judgement as at delivery: 6to4 of a private address, Teredo, 6to4 relay anycast.
+    ['2002:a00:1::1', 'private'],
+    ['2001:0:4136:e378::1', 'private'],
+    ['192.88.99.1', 'private'],
+    ['2002:808:808::1', 'public'],
   ])('%s is %s', (ip, cls) => {
     expect(classifyAddress(ip)).toBe(cls);
   });

@@ -1,6 +1,7 @@
 import { promises as dns } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import { ValidationFailedError } from '../common/errors/domain.error.js';
+import { isForbiddenAddress } from './address-ranges.js';
 
 /** Never a webhook target, even with WEBHOOK_ALLOW_PRIVATE: unspecified, link-local (cloud metadata), multicast, reserved. */
 const ALWAYS_BLOCKED = new BlockList();
@@ -50,7 +51,8 @@ export function classifyAddress(ip: string): AddressClass {
   const type = family === 4 ? 'ipv4' : 'ipv6';
   if (ALWAYS_BLOCKED.check(ip, type)) return 'blocked';
   if (PRIVATE.check(ip, type)) return 'private';
-  return 'public';
+  // Anything else that is not public unicast (6to4 and Teredo forms, discard-only, site-local…) counts as private.
+  return isForbiddenAddress(ip) ? 'private' : 'public';
 }
 
 export interface SafeWebhookTarget {
