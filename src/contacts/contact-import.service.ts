@@ -178,11 +178,13 @@ export class ContactImportService {
     const createdIds = new Set<string>();
     const updatedIds = new Set<string>();
     const orgIds = new Map<string, string | null>();
+    // One Unicode form (NFC) for every value, as the API's DTOs do: "Mu\u0308ller" and "Müller" are one name.
+    const text = body.normalize('NFC');
     const source =
       format === 'csv'
-        ? csvRecords(body)
+        ? csvRecords(text)
         : (async function* () {
-            yield* parseVCards(body);
+            yield* parseVCards(text);
           })();
 
     return this.tx.run(async (m) => {

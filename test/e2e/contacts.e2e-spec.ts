@@ -288,6 +288,63 @@ describe('Contacts', () => {
     expect(new Set(ids).size).toBe(5);
   });
 
+  it('should rank the exact name first and page mixed scores in the same order as one page', async () => {
+    const org = (await t.api(staff).post('/organisations', { name: 'Lovelace Analytical Engines' }).expect(201)).body;
+    const make = (givenName: string, familyName: string, organisationId?: string) =>
+      t
+        .api(staff)
+        .post('/contacts', { givenName, familyName, tags: ['ranked'], ...(organisationId ? { organisationId } : {}) })
+        .expect(201)
+        .then((r) => r.body.id as string);
+    const exact = await make('Ada', 'Lovelace');
+    const typo = await make('Ada', 'Lovelaze');
+    const byOrg = await make('Charles', 'Babbage', org.id);
+    await make('Ada', 'Lovelock');
+    await make('Augusta', 'Lovelace');
+
+    const whole = await t.api(staff).post('/contacts/search', { q: 'Ada Lovelace', tag: 'ranked', limit: 50 }).expect(200);
+    const order: string[] = whole.body.items.map((x: { id: string }) => x.id);
+    expect(order[0]).toBe(exact);
+    expect(order).toContain(typo);
+    expect(order).toContain(byOrg);
+    expect(order.indexOf(typo)).toBeLessThan(order.indexOf(byOrg));
+
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 10; i++) {
+      const res = await t
+        .api(staff)
+        .post('/contacts/search', { q: 'Ada Lovelace', tag: 'ranked', limit: 1, cursor })
+        .expect(200);
+      paged.push(...res.body.items.map((x: { id: string }) => x.id));
+      cursor = res.body.nextCursor ?? undefined;
+      if (!cursor) break;
+    }
+    expect(paged).toEqual(order);
+  });
+
+  it('should tell names apart by their non-ASCII letters and store one Unicode form', async () => {
+    const make = (familyName: string) =>
+      t
+        .api(staff)
+        .post('/contacts', { givenName: 'Jürgen', familyName, tags: ['unicode'] })
+        .expect(201)
+        .then((r) => r.body);
+    // Typed with a combining diaeresis (NFD); stored precomposed (NFC).
+    const mueller = await make('Mu\u0308ller');
+    expect(mueller.familyName).toBe('M\u00fcller');
+    const moeller = await make('MÖLLER');
+    const first = async (q: string) =>
+      (await t.api(staff).post('/contacts/search', { q, tag: 'unicode' }).expect(200)).body.items[0]?.id;
+    // With one letter dropped, only the umlaut tells the two apart: it must count as a letter, in either case.
+    expect(await first('Müler')).toBe(mueller.id);
+    expect(await first('Möler')).toBe(moeller.id);
+    expect(await first('jürgen möller')).toBe(moeller.id);
+    expect(await first('Mu\u0308ler')).toBe(mueller.id);
+    const punctuation = await t.api(staff).post('/contacts/search', { q: ' .-/ ', tag: 'unicode' }).expect(200);
+    expect(punctuation.body).toEqual({ items: [], nextCursor: null });
+  });
+
   it('should leave erased contacts out of searches but still read them', async () => {
     const c = (
       await newContact({ givenName: 'Erased', familyName: 'Person', tags: ['erase-test'] }).expect(201)

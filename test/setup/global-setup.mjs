@@ -32,7 +32,7 @@ export default async function globalSetup() {
     authMethod: 'scram-sha-256',
     persistent: false,
     createPostgresUser: true,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    initdbFlags: ['--encoding=UTF8', '--locale=C'], // databases are created with LC_CTYPE C.UTF-8 (create-database.ts)
     // Test data is thrown away: no need to wait for the disk.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
     onLog: () => {},

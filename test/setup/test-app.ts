@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import pg from 'pg';
 import request from 'supertest';
 import { fileURLToPath } from 'node:url';
+import { createDatabase } from '../../src/database/create-database.js';
 
 export const API = '/api/v1';
 
@@ -86,7 +87,7 @@ export async function createTestApp(options: CreateTestAppOptions = {}): Promise
     dbName = `rapport_t_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
+    await createDatabase(admin, dbName);
     await admin.end();
     const url = new URL(adminUrl);
     url.pathname = `/${dbName}`;

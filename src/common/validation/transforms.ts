@@ -2,8 +2,12 @@ import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
-/** class-transformer: a string trimmed, anything else untouched. */
-export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/**
+ * class-transformer: a string in Unicode NFC and trimmed, anything else untouched. NFC makes a name typed with a
+ * combining mark ("Mu\u0308ller") the same text as its precomposed form ("Müller"), for search and duplicates.
+ */
+export const trim = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.normalize('NFC').trim() : value;
 
 /** class-transformer: every string of an array trimmed. */
 export const trimAll = ({ value }: { value: unknown }) =>
