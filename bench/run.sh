@@ -23,7 +23,7 @@ exists bench || "$ANCHOR/run-pg.sh" seed bench
 
 DB=rapport_bench; seed=0
 if [ "${RESEED:-0}" = 1 ] || ! exists "$DB"; then
-  $PSQL -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"; seed=1
+  $PSQL -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"; seed=1
 fi
 
 for a in $ANCHORS; do
