@@ -37,8 +37,13 @@ const WRITABLE: [keyof CreateContactDto, string][] = [
 /** Internal bookkeeping; every other field is the contact's personal data (a change is a rectification, Art. 16/19). */
 const NON_PERSONAL = new Set<keyof CreateContactDto>(['tags', 'ownerId']);
 const REQUIRED = new Set<keyof CreateContactDto>(['givenName', 'familyName']);
-/** Word similarity (pg_trgm) a name, address or organisation name needs to match `q`. */
+/**
+ * Word similarity (pg_trgm) a name, address or organisation name needs to match a `q` of several words. Below it,
+ * one word alone would do: "Radia Kowalski" would bring every Radia.
+ */
 export const SEARCH_THRESHOLD = 0.55;
+/** The same for a `q` of one word, where one dropped or swapped letter already costs about half the trigrams. */
+export const ONE_WORD_THRESHOLD = 0.5;
 /** A search by organisation name looks at the contacts of at most this many best-matching organisations. */
 export const ORGANISATION_FANOUT = 5;
 /** Word similarity an address needs when `q` is a whole e-mail address. */
@@ -263,7 +268,7 @@ export class ContactsService {
       : '';
     const rows: ContactRow[] = await this.tx.run(async (m) => {
       // The index prunes by this threshold: a whole e-mail address asks for a near-exact match.
-      const threshold = isEmail(term) ? EMAIL_TYPO_THRESHOLD : SEARCH_THRESHOLD;
+      const threshold = isEmail(term) ? EMAIL_TYPO_THRESHOLD : term.includes(' ') ? SEARCH_THRESHOLD : ONE_WORD_THRESHOLD;
       await m.query(`SELECT set_config('pg_trgm.word_similarity_threshold', '${threshold}', true)`);
       return m.query(
         `SELECT ${CONTACT_COLUMNS}, s.score FROM (

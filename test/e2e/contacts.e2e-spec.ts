@@ -315,6 +315,26 @@ describe('Contacts', () => {
     expect(await searchPages({ q: 'Ada Lovelace', tag: 'ranked', limit: 1 })).toEqual(order);
   });
 
+  it('should tolerate a dropped letter in a one-word search, but not match on a given name alone', async () => {
+    const make = (givenName: string, familyName: string) =>
+      t
+        .api(staff)
+        .post('/contacts', { givenName, familyName, tags: ['typos'] })
+        .expect(201)
+        .then((r) => r.body.id as string);
+    const turing = await make('Alan', 'Turing');
+    const dijkstra = await make('Edsger', 'Dijkstra');
+    const perlman = await make('Radia', 'Perlman');
+    const ids = async (q: string) =>
+      (await t.api(staff).post('/contacts/search', { q, tag: 'typos' }).expect(200)).body.items.map((x: { id: string }) => x.id);
+    expect(await ids('Turng')).toEqual([turing]);
+    expect(await ids('Dikstra')).toEqual([dijkstra]);
+    expect(await ids('Perlmn')).toEqual([perlman]);
+    expect(await ids('Radia Perlmn')).toEqual([perlman]);
+    // Two words of which only the given name matches: not a match.
+    expect(await ids('Radia Kowalski')).toEqual([]);
+  });
+
   it('should tell names apart by their non-ASCII letters and store one Unicode form', async () => {
     const make = (familyName: string) =>
       t
