@@ -7,7 +7,7 @@ import { In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { actorIdOf, type Principal } from '../auth/role.js';
 import { ConflictError, DomainError, ForbiddenError, GoneError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
-import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
+import { afterCreated, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { PurposesService } from '../purposes/purposes.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
@@ -229,13 +229,9 @@ export class ConsentsService {
   async listForContact(contactId: string, q: PageQueryDto): Promise<Page<ConsentResponseDto>> {
     await this.assertContact(contactId, 'none');
     const limit = pageSize(q);
-    const after = decodeCursor<[string, string]>(q.cursor, 2);
     const params: unknown[] = [contactId, limit + 1];
-    let where = 'k.contact_id = $1';
-    if (after) {
-      params.push(after[0], after[1]);
-      where += ' AND (k.created_at, k.id) < ($3::timestamptz, $4::uuid)';
-    }
+    const after = afterCreated(q.cursor, 'k', 'desc', (v) => `$${params.push(v)}`);
+    const where = `k.contact_id = $1 ${after ? `AND ${after}` : ''}`;
     // Keyset on the exact (microsecond) creation time, carried as text: a JS Date would truncate it.
     const rows: { id: string; purpose_key: string; k: string }[] = await this.tx.manager.query(
       `SELECT k.id, p.key AS purpose_key, k.created_at::text AS k FROM consents k JOIN purposes p ON p.id = k.purpose_id
@@ -264,13 +260,9 @@ export class ConsentsService {
   async listObjections(contactId: string, q: PageQueryDto): Promise<Page<ObjectionResponseDto>> {
     await this.assertContact(contactId, 'none');
     const limit = pageSize(q);
-    const after = decodeCursor<[string, string]>(q.cursor, 2);
     const params: unknown[] = [contactId, limit + 1];
-    let where = 'o.contact_id = $1';
-    if (after) {
-      params.push(after[0], after[1]);
-      where += ' AND (o.created_at, o.id) > ($3::timestamptz, $4::uuid)';
-    }
+    const after = afterCreated(q.cursor, 'o', 'asc', (v) => `$${params.push(v)}`);
+    const where = `o.contact_id = $1 ${after ? `AND ${after}` : ''}`;
     const rows: { id: string; contact_id: string; purpose_id: string; key: string; reason: string | null; recorded_by: string | null; created_at: Date; k: string }[] =
       await this.tx.manager.query(
         `SELECT o.id, o.contact_id, o.purpose_id, p.key, o.reason, o.recorded_by, o.created_at, o.created_at::text AS k

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditInput, AuditService } from '../audit/audit.service.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
-import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
+import { afterCreated, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CONTACT_COLUMNS, ContactRow, toContactResponse } from './contact.mapper.js';
 import { ContactsService } from './contacts.service.js';
@@ -62,11 +62,9 @@ export class AffiliationsService {
   async list(contactId: string, q: PageQueryDto): Promise<Page<AffiliationResponseDto>> {
     await this.contacts.load(contactId);
     const limit = pageSize(q);
-    const after = decodeCursor<[string, string]>(q.cursor, 2);
     const params: unknown[] = [contactId];
-    const cond = after
-      ? `AND (a.created_at, a.id) > ($${params.push(after[0])}::timestamptz, $${params.push(after[1])}::uuid)`
-      : '';
+    const after = afterCreated(q.cursor, 'a', 'asc', (v) => `$${params.push(v)}`);
+    const cond = after ? `AND ${after}` : '';
     const rows: AffiliationRow[] = await this.tx.manager.query(
       `SELECT ${COLUMNS} FROM contact_affiliations a JOIN organisations o ON o.id = a.organisation_id
        WHERE a.contact_id = $1 ${cond} ORDER BY a.created_at, a.id LIMIT ${limit + 1}`,

@@ -7,7 +7,7 @@ import {
   ValidationFailedError,
 } from '../common/errors/domain.error.js';
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
-import { decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
+import { afterCreated, decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { CONTACT_COLUMNS, ContactRow, toContactResponse } from './contact.mapper.js';
@@ -222,8 +222,8 @@ export class ContactsService {
     const term = q.q?.normalize('NFC').trim().toLowerCase().replace(/\s+/g, ' ');
 
     if (!term) {
-      const after = decodeCursor<[string, string]>(q.cursor, 2);
-      if (after) where.push(`(c.created_at, c.id) > (${p(after[0])}::timestamptz, ${p(after[1])}::uuid)`);
+      const after = afterCreated(q.cursor, 'c', 'asc', p);
+      if (after) where.push(after);
       const rows: ContactRow[] = await this.tx.manager.query(
         `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE ${where.join(' AND ')} ORDER BY c.created_at, c.id LIMIT ${limit + 1}`,
         params,

@@ -1,5 +1,5 @@
 import { In, ObjectLiteral, Repository } from 'typeorm';
-import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
+import { afterCreated, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
 
 /**
  * A page of a table in creation order, keyset-paginated on (created_at, id). The cursor carries the exact
@@ -11,13 +11,9 @@ export async function pageByCreation<E extends ObjectLiteral & { id: string }, T
   map: (entity: E) => T,
 ): Promise<Page<T>> {
   const limit = pageSize(q);
-  const after = decodeCursor<[string, string]>(q.cursor, 2);
   const params: unknown[] = [limit + 1];
-  let where = '';
-  if (after) {
-    params.push(after[0], after[1]);
-    where = 'WHERE (created_at, id) > ($2::timestamptz, $3::uuid)';
-  }
+  const after = afterCreated(q.cursor, '', 'asc', (v) => `$${params.push(v)}`);
+  const where = after ? `WHERE ${after}` : '';
   const table = repo.metadata.tablePath;
   const keys: { id: string; k: string }[] = await repo.manager.query(
     `SELECT id, created_at::text AS k FROM ${table} ${where} ORDER BY created_at, id LIMIT $1`,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import { actorIdOf, type Principal } from '../auth/role.js';
 import { ConflictError, NotFoundError } from '../common/errors/domain.error.js';
-import { decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
+import { afterCreated, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { ConsentGateService } from '../consent/consent-gate.service.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CONTACT_FIELDS, contactFieldValue } from '../purposes/contact-fields.js';
@@ -166,7 +166,6 @@ export class DisclosuresService {
 
   async list(q: DisclosureQueryDto): Promise<Page<DisclosureResponseDto>> {
     const limit = pageSize(q);
-    const after = decodeCursor<[string, string]>(q.cursor, 2);
     const params: unknown[] = [];
     const where: string[] = [];
     const p = (v: unknown) => {
@@ -177,7 +176,8 @@ export class DisclosuresService {
     if (q.contactId) where.push(`EXISTS (SELECT 1 FROM disclosure_items i WHERE i.disclosure_id = d.id AND i.contact_id = ${p(q.contactId)})`);
     if (q.from) where.push(`d.created_at >= ${p(q.from)}::timestamptz`);
     if (q.to) where.push(`d.created_at < ${p(q.to)}::timestamptz`);
-    if (after) where.push(`(d.created_at, d.id) < (${p(after[0])}::timestamptz, ${p(after[1])}::uuid)`);
+    const after = afterCreated(q.cursor, 'd', 'desc', p);
+    if (after) where.push(after);
     const rows: DisclosureRow[] = await this.tx.manager.query(
       `SELECT d.id, d.purpose_id, pu.key, d.recipient_id, d.requested_fields, d.disclosed_fields, d.actor_type, d.actor_id,
               d.contact_count, d.disclosed_count, d.receipt, d.created_at, d.created_at::text AS created_key

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { actorIdOf, type Principal } from '../auth/role.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
-import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
+import { afterCreated, decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { iso, queryRows } from '../interactions/db.js';
 import {
@@ -137,12 +137,13 @@ export class NetworksService {
     const [o] = await queryRows(m, 'SELECT 1 FROM organisations WHERE id = $1', [networkId]);
     if (!o) throw new NotFoundError('Organisation', networkId);
     const limit = pageSize(q);
-    const after = decodeCursor<[string, string]>(q.cursor, 2);
+    const params: unknown[] = [networkId];
+    const after = afterCreated(q.cursor, 'nm', 'asc', (v) => `$${params.push(v)}`);
     const rows = await queryRows<MembershipRow>(
       m,
-      `SELECT ${MEMBERSHIP_COLUMNS} WHERE nm.network_id = $1 ${after ? 'AND (nm.created_at, nm.id) > ($2::timestamptz, $3::uuid)' : ''}
+      `SELECT ${MEMBERSHIP_COLUMNS} WHERE nm.network_id = $1 ${after ? `AND ${after}` : ''}
        ORDER BY nm.created_at, nm.id LIMIT ${limit + 1}`,
-      after ? [networkId, after[0], after[1]] : [networkId],
+      params,
     );
     return toPage(rows, limit, toMembership, (r) => [r.created_key, r.id]);
   }
@@ -230,11 +231,12 @@ export class NetworksService {
     const [u] = await queryRows(m, 'SELECT 1 FROM users WHERE id = $1', [userId]);
     if (!u) throw new NotFoundError('User', userId);
     const limit = pageSize(q);
-    const after = decodeCursor<[string, string]>(q.cursor, 2);
+    const params: unknown[] = [userId];
+    const after = afterCreated(q.cursor, 'ci', 'asc', (v) => `$${params.push(v)}`);
     const rows = await this.conflictRows(
       m,
-      `ci.user_id = $1 ${after ? 'AND (ci.created_at, ci.id) > ($2::timestamptz, $3::uuid)' : ''}`,
-      after ? [userId, ...after] : [userId],
+      `ci.user_id = $1 ${after ? `AND ${after}` : ''}`,
+      params,
       `ORDER BY ci.created_at, ci.id LIMIT ${limit + 1}`,
     );
     return toPage(rows, limit, (r) => r.dto, (r) => [r.key, r.dto.id]);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
-import { decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
+import { afterCreated, decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CreateOrganisationDto } from './dto/create-organisation.dto.js';
 import { ListOrganisationsQueryDto } from './dto/list-organisations.query.dto.js';
@@ -101,8 +101,8 @@ export class OrganisationsService {
       });
       return toPage(rows, limit, toOrganisationResponse, (r) => [r.score, r.id]);
     }
-    const after = decodeCursor<[string, string]>(q.cursor, 2);
-    if (after) where.push(`(o.created_at, o.id) > (${p(after[0])}::timestamptz, ${p(after[1])}::uuid)`);
+    const after = afterCreated(q.cursor, 'o', 'asc', p);
+    if (after) where.push(after);
     const rows: OrganisationRow[] = await this.tx.manager.query(
       `SELECT ${ORGANISATION_COLUMNS} FROM organisations o ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY o.created_at, o.id LIMIT ${limit + 1}`,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { AuditService } from '../audit/audit.service.js';
 import { ConflictError, NotFoundError } from '../common/errors/domain.error.js';
-import { decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
+import { afterCreated, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { appConfig } from '../config/app.config.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { WebhookDeliveriesQueryDto } from './dto/webhook-deliveries.query.dto.js';
@@ -64,7 +64,6 @@ export class WebhookDeliveriesService {
   /** Newest first. */
   async list(q: WebhookDeliveriesQueryDto): Promise<Page<WebhookDeliveryResponseDto>> {
     const limit = pageSize(q);
-    const after = decodeCursor<[string, string]>(q.cursor, 2);
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, v: unknown) => {
@@ -75,10 +74,8 @@ export class WebhookDeliveriesService {
     if (q.status) add('status = ?', q.status);
     if (q.contactId) add('contact_id = ?::uuid', q.contactId);
     if (q.type) add('type = ?', q.type);
-    if (after) {
-      params.push(after[0], after[1]);
-      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
+    const after = afterCreated(q.cursor, '', 'desc', (v) => `$${params.push(v)}`);
+    if (after) where.push(after);
     params.push(limit + 1);
     const rows: DeliveryRow[] = await this.tx.manager.query(
       `SELECT ${COLUMNS} FROM webhook_deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}

@@ -438,6 +438,15 @@ describe('Contacts', () => {
     });
     const list = await t.api(compliance).get(`/contacts/${c.id}/affiliations`).expect(200);
     expect(list.body.items).toHaveLength(2);
+    const first = await t.api(compliance).get(`/contacts/${c.id}/affiliations?limit=1`).expect(200);
+    const second = await t
+      .api(compliance)
+      .get(`/contacts/${c.id}/affiliations?limit=1&cursor=${first.body.nextCursor}`)
+      .expect(200);
+    expect([...first.body.items, ...second.body.items].map((a: { id: string }) => a.id)).toEqual(
+      list.body.items.map((a: { id: string }) => a.id),
+    );
+    expect(second.body.nextCursor).toBeNull();
     const contact = await t.api(staff).get(`/contacts/${c.id}`).expect(200);
     expect(contact.body).toMatchObject({ organisationId: uni.id, jobTitle: 'Lecturer' });
     const people = await t.api(staff).get(`/organisations/${uni.id}/contacts`).expect(200);

@@ -45,6 +45,23 @@ export function decodeCursor<T extends unknown[] = unknown[]>(cursor: string | u
 }
 
 /**
+ * The keyset condition of a list in creation order: the rows after the cursor's `(created_at, id)` — `>` for
+ * oldest first, `<` for newest first — or '' without a cursor. `param` adds a value to the query and returns its
+ * placeholder. Order by `created_at, id` in the same direction and key the page on `created_at::text` (see below).
+ */
+export function afterCreated(
+  cursor: string | undefined,
+  alias: string,
+  order: 'asc' | 'desc',
+  param: (value: unknown) => string,
+): string {
+  const after = decodeCursor<[string, string]>(cursor, 2);
+  if (!after) return '';
+  const a = alias ? `${alias}.` : '';
+  return `(${a}created_at, ${a}id) ${order === 'asc' ? '>' : '<'} (${param(after[0])}::timestamptz, ${param(after[1])}::uuid)`;
+}
+
+/**
  * Builds a page from `limit + 1` fetched rows: the extra row only tells that another page exists.
  *
  * Keyset on a timestamp: PostgreSQL keeps microseconds, a JS Date only milliseconds. A key made with
