@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { CryptoService } from '../crypto/crypto.service.js';
+import { SqlWhere } from '../database/sql-where.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { AuditRow } from './audit.service.js';
 import { AuditEventResponseDto, ListAuditEventsQueryDto } from './dto/audit-event.dto.js';
@@ -14,24 +15,18 @@ export class AuditQueryService {
 
   async list(q: ListAuditEventsQueryDto): Promise<Page<AuditEventResponseDto>> {
     const limit = pageSize(q);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, v: unknown) => {
-      params.push(v);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (q.entityType) add('entity_type = ?', q.entityType);
-    if (q.entityId) add('entity_id = ?', q.entityId);
-    if (q.actorId) add('actor_id = ?', q.actorId);
-    if (q.contactId) add('contact_id = ?', q.contactId);
-    if (q.from) add('occurred_at >= ?', new Date(q.from));
-    if (q.to) add('occurred_at < ?', new Date(q.to));
+    const w = new SqlWhere();
+    if (q.entityType) w.add(`entity_type = ${w.param(q.entityType)}`);
+    if (q.entityId) w.add(`entity_id = ${w.param(q.entityId)}`);
+    if (q.actorId) w.add(`actor_id = ${w.param(q.actorId)}`);
+    if (q.contactId) w.add(`contact_id = ${w.param(q.contactId)}`);
+    if (q.from) w.add(`occurred_at >= ${w.param(new Date(q.from))}`);
+    if (q.to) w.add(`occurred_at < ${w.param(new Date(q.to))}`);
     const after = decodeCursor<[string]>(q.cursor, 1);
-    if (after) add('seq < ?', after[0]);
-    params.push(limit + 1);
+    if (after) w.add(`seq < ${w.param(after[0])}`);
     const rows: AuditRow[] = await this.tx.manager.query(
-      `SELECT * FROM audit_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT $${params.length}`,
-      params,
+      `SELECT * FROM audit_events ${w.sql} ORDER BY seq DESC LIMIT ${w.param(limit + 1)}`,
+      w.params,
     );
     const items = await Promise.all(rows.slice(0, limit).map((r) => this.toResponse(r)));
     const page = toPage(rows, limit, (r) => r, (r) => [String(r.seq)]);

@@ -5,6 +5,7 @@ import { actorIdOf, type Principal } from '../auth/role.js';
 import { ConflictError, NotFoundError } from '../common/errors/domain.error.js';
 import { afterCreated, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { ConsentGateService } from '../consent/consent-gate.service.js';
+import { SqlWhere } from '../database/sql-where.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CONTACT_FIELDS, contactFieldValue } from '../purposes/contact-fields.js';
 import { CreateDisclosureDto, DisclosureQueryDto, DisclosureResponseDto, DisclosureResultDto } from './dto/disclosure.dto.js';
@@ -166,25 +167,20 @@ export class DisclosuresService {
 
   async list(q: DisclosureQueryDto): Promise<Page<DisclosureResponseDto>> {
     const limit = pageSize(q);
-    const params: unknown[] = [];
-    const where: string[] = [];
-    const p = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
-    if (q.recipientId) where.push(`d.recipient_id = ${p(q.recipientId)}`);
-    if (q.contactId) where.push(`EXISTS (SELECT 1 FROM disclosure_items i WHERE i.disclosure_id = d.id AND i.contact_id = ${p(q.contactId)})`);
-    if (q.from) where.push(`d.created_at >= ${p(q.from)}::timestamptz`);
-    if (q.to) where.push(`d.created_at < ${p(q.to)}::timestamptz`);
-    const after = afterCreated(q.cursor, 'd', 'desc', p);
-    if (after) where.push(after);
+    const w = new SqlWhere();
+    const p = w.param;
+    if (q.recipientId) w.add(`d.recipient_id = ${p(q.recipientId)}`);
+    if (q.contactId) w.add(`EXISTS (SELECT 1 FROM disclosure_items i WHERE i.disclosure_id = d.id AND i.contact_id = ${p(q.contactId)})`);
+    if (q.from) w.add(`d.created_at >= ${p(q.from)}::timestamptz`);
+    if (q.to) w.add(`d.created_at < ${p(q.to)}::timestamptz`);
+    w.add(afterCreated(q.cursor, 'd', 'desc', p));
     const rows: DisclosureRow[] = await this.tx.manager.query(
       `SELECT d.id, d.purpose_id, pu.key, d.recipient_id, d.requested_fields, d.disclosed_fields, d.actor_type, d.actor_id,
               d.contact_count, d.disclosed_count, d.receipt, d.created_at, d.created_at::text AS created_key
        FROM disclosures d JOIN purposes pu ON pu.id = d.purpose_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ${w.sql}
        ORDER BY d.created_at DESC, d.id DESC LIMIT ${p(limit + 1)}`,
-      params,
+      w.params,
     );
     // Keyset on the exact (microsecond) creation time, carried as text: a JS Date would truncate it.
     return toPage(rows, limit, toResponse, (r) => [r.created_key ?? '', r.id]);

@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ConflictError, NotFoundError } from '../common/errors/domain.error.js';
 import { afterCreated, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { appConfig } from '../config/app.config.js';
+import { SqlWhere } from '../database/sql-where.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { WebhookDeliveriesQueryDto } from './dto/webhook-deliveries.query.dto.js';
 import { WebhookDeliveryResponseDto } from './dto/webhook-delivery.response.dto.js';
@@ -64,23 +65,15 @@ export class WebhookDeliveriesService {
   /** Newest first. */
   async list(q: WebhookDeliveriesQueryDto): Promise<Page<WebhookDeliveryResponseDto>> {
     const limit = pageSize(q);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, v: unknown) => {
-      params.push(v);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (q.recipientId) add('recipient_id = ?::uuid', q.recipientId);
-    if (q.status) add('status = ?', q.status);
-    if (q.contactId) add('contact_id = ?::uuid', q.contactId);
-    if (q.type) add('type = ?', q.type);
-    const after = afterCreated(q.cursor, '', 'desc', (v) => `$${params.push(v)}`);
-    if (after) where.push(after);
-    params.push(limit + 1);
+    const w = new SqlWhere();
+    if (q.recipientId) w.add(`recipient_id = ${w.param(q.recipientId)}::uuid`);
+    if (q.status) w.add(`status = ${w.param(q.status)}`);
+    if (q.contactId) w.add(`contact_id = ${w.param(q.contactId)}::uuid`);
+    if (q.type) w.add(`type = ${w.param(q.type)}`);
+    w.add(afterCreated(q.cursor, '', 'desc', w.param));
     const rows: DeliveryRow[] = await this.tx.manager.query(
-      `SELECT ${COLUMNS} FROM webhook_deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
-      params,
+      `SELECT ${COLUMNS} FROM webhook_deliveries ${w.sql} ORDER BY created_at DESC, id DESC LIMIT ${w.param(limit + 1)}`,
+      w.params,
     );
     return toPage(rows, limit, toDeliveryResponse, (r) => [r.created_at_key, r.id]);
   }
