@@ -1,4 +1,5 @@
-// Unit specs live beside the code (src, *.spec.ts); end-to-end specs under test/e2e run against a real PostgreSQL.
+// Unit specs live beside the code (src, *.spec.ts); end-to-end specs under test/e2e run against a real PostgreSQL;
+// test/browser drives the app's /docs in a real Chromium.
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -21,6 +22,15 @@ export default {
       globalSetup: '<rootDir>/test/setup/global-setup.mjs',
       globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
       slowTestThreshold: 30,
+    },
+    // Swagger UI at /docs in Debian's Chromium (playwright-core); skipped with a warning without Chromium unless CI is set.
+    {
+      ...common,
+      displayName: 'browser',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.browser-spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
     },
   ],
   testTimeout: 60000,
