@@ -55,7 +55,29 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** One advisory lock serialises appends, so the chain stays linear under concurrent writers. */
 const AUDIT_CHAIN_LOCK = 7_214_001;
 
-/** The hash covers exactly what is stored (sealed values included), so erasure never breaks the chain. */
+/**
+ * A uuid exactly as PostgreSQL's `uuid` type stores and returns it: lower case, hyphenated. The type also accepts
+ * upper case, braces and missing hyphens; hashing any of those forms while the column keeps the canonical one
+ * would break the chain for good (verification recomputes the hash from the stored row).
+ */
+export function storedUuid(value: string): string {
+  const hex = value.trim().replace(/^\{(.*)\}$/, '$1').replace(/-/g, '').toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(hex)) throw new Error('audit: contactId is not a uuid');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `entity_id` is text (not every entity has a uuid): a uuid in it is kept in canonical lower case, so lookups by id find it. */
+const storedEntityId = (value: string | null | undefined) =>
+  value === null || value === undefined ? null : UUID_SHAPE.test(value) ? value.toLowerCase() : value;
+
+/** before/after exactly as the jsonb column will give them back (toJSON applied, undefined dropped). */
+const asStoredJson = (value: unknown): unknown => (value === null ? null : JSON.parse(JSON.stringify(value)));
+
+/**
+ * The hash covers exactly what is stored (sealed values included), so erasure never breaks the chain. The row
+ * handed in must already be in its stored form (see `append`): ids canonical, before/after as jsonb returns them.
+ */
 export function auditHash(row: Omit<AuditRow, 'id' | 'hash'> & { id: string }): string {
   const content = canonicalJson({
     id: row.id,
@@ -101,13 +123,16 @@ export class AuditService {
     const actorId = principal ? actorIdOf(principal) : null;
     // Seal first (may create contact keys), then take the lock for as short as possible.
     const prepared: (AuditInput & { before: unknown; after: unknown })[] = [];
-    for (const i of inputs) {
+    for (const input of inputs) {
+      // Everything that is hashed is first put in the form its column stores, so the hash covers what is stored.
+      const contactId = input.contactId ? storedUuid(input.contactId) : null;
+      const i = { ...input, contactId, entityId: storedEntityId(input.entityId) };
       // One connection: sealing (which may create the contact's key) runs in sequence, not in parallel.
-      let before = i.before === undefined ? null : stripSecrets(i.before);
-      let after = i.after === undefined ? null : stripSecrets(i.after);
-      if (i.contactId) {
-        before = before === null ? null : await this.sealed(i.contactId, before, manager);
-        after = after === null ? null : await this.sealed(i.contactId, after, manager);
+      let before = i.before === undefined ? null : asStoredJson(stripSecrets(i.before));
+      let after = i.after === undefined ? null : asStoredJson(stripSecrets(i.after));
+      if (contactId) {
+        before = before === null ? null : await this.sealed(contactId, before, manager);
+        after = after === null ? null : await this.sealed(contactId, after, manager);
       }
       prepared.push({ ...i, before, after });
     }

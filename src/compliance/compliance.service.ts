@@ -104,7 +104,7 @@ export class ComplianceService {
         );
         out.followUps.push(...viaInteractions.filter((f) => !seen.has(f.id)).map(toPlain));
       }
-      await this.audit.record({ action: 'export', entityType: 'contact', entityId: contactId, after: { format: out.format } });
+      await this.audit.record({ action: 'export', entityType: 'contact', entityId: contactId, contactId, after: { format: out.format } });
       return out;
     });
   }

@@ -1,5 +1,7 @@
+import { Transform } from 'class-transformer';
 import { IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { ROLES, type Role } from '../../auth/role.js';
+import { lowerUuid } from '../../common/validation/transforms.js';
 
 export class CreateApiKeyDto {
   /** What the key is for, e.g. "HR tool (production)". */
@@ -10,10 +12,11 @@ export class CreateApiKeyDto {
   role: Role;
 
   /** The staff user the key acts for (its actions are audited under that user). */
-  @IsOptional() @IsUUID()
+  @Transform(lowerUuid) @IsOptional() @IsUUID()
   userId?: string;
 
   /** Required for `integration`: the one recipient the key may check and disclose for. */
+  @Transform(lowerUuid)
   @ValidateIf((o: CreateApiKeyDto) => o.role === 'integration' || o.recipientId !== undefined)
   @IsUUID()
   recipientId?: string;

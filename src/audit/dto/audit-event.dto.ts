@@ -1,18 +1,21 @@
+import { Transform } from 'class-transformer';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
+import { lowerUuid } from '../../common/validation/transforms.js';
 
 export class ListAuditEventsQueryDto extends PageQueryDto {
   /** e.g. `contact`, `organisation`, `consent`, `disclosure`, `api_key`. */
   @IsOptional() @IsString() @MaxLength(100)
   entityType?: string;
-  @IsOptional() @IsString() @MaxLength(100)
+  /** An id in any letter case: UUIDs are compared in their canonical lower case. */
+  @Transform(lowerUuid) @IsOptional() @IsString() @MaxLength(100)
   entityId?: string;
   /** A user id, or an API key id for keys that act for no user. */
-  @IsOptional() @IsString() @MaxLength(100)
+  @Transform(lowerUuid) @IsOptional() @IsString() @MaxLength(100)
   actorId?: string;
   /** Events about one contact. */
-  @IsOptional() @IsUUID()
+  @Transform(lowerUuid) @IsOptional() @IsUUID()
   contactId?: string;
   /** Inclusive lower bound on `occurredAt` (ISO 8601). */
   @IsOptional() @IsDateString()

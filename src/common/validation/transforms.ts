@@ -28,3 +28,16 @@ export const ValidateTags = () =>
 /** class-transformer for boolean query parameters: `true`/`1` and `false`/`0`; anything else fails `@IsBoolean`. */
 export const queryBool = ({ value }: { value: unknown }) =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+/** A UUID in any letter case (hyphenated, as `@IsUUID()` accepts it). */
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const lowerIfUuid = (v: unknown) => (typeof v === 'string' && UUID_SHAPE.test(v) ? v.toLowerCase() : v);
+
+/**
+ * class-transformer for every id a client sends (path, query, body; a single id or an array of them): a UUID in
+ * canonical lower case, the form PostgreSQL's `uuid` type stores and prints. An id must reach no record, audit
+ * event or comparison in another case than the one it is stored in: `text` columns (audit `entity_id`) keep the
+ * case they are given, the audit chain hashes what it is handed, and answers echo ids back. Anything that is not
+ * UUID-shaped is left for the validators to refuse.
+ */
+export const lowerUuid = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map(lowerIfUuid) : lowerIfUuid(value));

@@ -1,3 +1,4 @@
+import { Transform } from 'class-transformer';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -17,6 +18,7 @@ import {
 import { IsUuidList } from './uuid-list.validator.js';
 import { CONSENT_METHODS, type ConsentMethod, type ConsentStatus } from '../consent.entity.js';
 import { DECISION_REASONS } from '../consent-decision.js';
+import { lowerUuid } from '../../common/validation/transforms.js';
 
 const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 
@@ -26,7 +28,7 @@ export class CreateConsentDto {
   purpose: string;
 
   /** The recipients this consent covers; omitted or empty: every recipient. */
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  @Transform(lowerUuid) @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
   recipientIds?: string[];
 
   @ApiProperty({ enum: CONSENT_METHODS })
@@ -57,7 +59,7 @@ export class CreateConsentDto {
   confirmed?: boolean;
 
   /** The interaction during which consent was captured in person. */
-  @IsOptional() @IsUUID()
+  @Transform(lowerUuid) @IsOptional() @IsUUID()
   interactionId?: string;
 }
 
@@ -131,14 +133,14 @@ export class ObjectionResponseDto {
 
 export class ConsentCheckQueryDto {
   /** Any UUID; one that names no contact is answered `unknown_contact`. */
-  @IsString() @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'contactId must be a UUID' })
+  @Transform(lowerUuid) @IsString() @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'contactId must be a UUID' })
   contactId: string;
 
   @IsString() @MaxLength(100) @Matches(SLUG, { message: 'purpose must be a purpose key' })
   purpose: string;
 
   /** Required, except for an integration key: it defaults to the key's own recipient. */
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   recipientId?: string;
 }
 
@@ -147,11 +149,11 @@ export class BulkConsentCheckDto {
   purpose: string;
 
   /** Required, except for an integration key: it defaults to the key's own recipient. */
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   recipientId?: string;
 
   /** Up to 10,000 contact ids. */
-  @IsArray() @ArrayMaxSize(10_000) @IsUuidList()
+  @Transform(lowerUuid) @IsArray() @ArrayMaxSize(10_000) @IsUuidList()
   contactIds: string[];
 }
 

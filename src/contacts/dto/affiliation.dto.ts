@@ -1,10 +1,10 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { trim } from '../../common/validation/transforms.js';
+import { trim, lowerUuid } from '../../common/validation/transforms.js';
 
 
 export class CreateAffiliationDto {
-  @IsUUID('all')
+  @Transform(lowerUuid) @IsUUID('all')
   organisationId: string;
 
   @Transform(trim)

@@ -16,7 +16,7 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { toE164 } from '../phone.js';
-import { ValidateTags, trim } from '../../common/validation/transforms.js';
+import { ValidateTags, trim, lowerUuid } from '../../common/validation/transforms.js';
 
 
 /** A phone number libphonenumber-js can read (international, or national for the default region). */
@@ -111,6 +111,7 @@ export class CreateContactDto {
   phones?: ContactPhoneDto[];
 
   /** The organisation the contact currently works for. */
+  @Transform(lowerUuid)
   @IsOptional()
   @IsUUID('all')
   organisationId?: string | null;
@@ -125,6 +126,7 @@ export class CreateContactDto {
   tags?: string[];
 
   /** The staff user who owns the relationship (a user id). */
+  @Transform(lowerUuid)
   @IsOptional()
   @IsUUID('all')
   ownerId?: string | null;

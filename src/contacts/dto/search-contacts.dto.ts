@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
-import { queryBool } from '../../common/validation/transforms.js';
+import { queryBool, lowerUuid } from '../../common/validation/transforms.js';
 
 /** Query of `GET /contacts`; the same terms go in the body of `POST /contacts/search`. */
 export class ListContactsQueryDto extends PageQueryDto {
@@ -11,6 +11,7 @@ export class ListContactsQueryDto extends PageQueryDto {
   @MaxLength(200)
   q?: string;
 
+  @Transform(lowerUuid)
   @IsOptional()
   @IsUUID('all')
   organisationId?: string;
@@ -20,6 +21,7 @@ export class ListContactsQueryDto extends PageQueryDto {
   @MaxLength(100)
   tag?: string;
 
+  @Transform(lowerUuid)
   @IsOptional()
   @IsUUID('all')
   ownerId?: string;

@@ -1,7 +1,9 @@
+import { Transform } from 'class-transformer';
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
 import { IsUuidList } from '../../consent/dto/uuid-list.validator.js';
+import { lowerUuid } from '../../common/validation/transforms.js';
 
 export class CreateDisclosureDto {
   /** Purpose key. */
@@ -9,10 +11,10 @@ export class CreateDisclosureDto {
   purpose: string;
 
   /** Required, except for an integration key: it defaults to the key's own recipient. */
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   recipientId?: string;
 
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10_000) @IsUuidList()
+  @Transform(lowerUuid) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10_000) @IsUuidList()
   contactIds: string[];
 
   /** Contact fields wanted; only those also in the purpose's dataCategories are disclosed. Omitted: all dataCategories. */
@@ -48,10 +50,10 @@ export class DisclosureResultDto {
 }
 
 export class DisclosureQueryDto extends PageQueryDto {
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   contactId?: string;
 
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   recipientId?: string;
 
   @IsOptional() @IsDateString({ strict: true })

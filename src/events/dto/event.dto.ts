@@ -1,6 +1,8 @@
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsDateString, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { OptionalNotNull } from '../../interactions/dto/optional-not-null.js';
 import { PageQueryDto } from '../../common/http/pagination.js';
+import { lowerUuid } from '../../common/validation/transforms.js';
 
 export class CreateEventDto {
   @IsString() @IsNotEmpty() @MaxLength(300)
@@ -16,11 +18,11 @@ export class CreateEventDto {
   location?: string;
 
   /** The organisation that organises the event. */
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   organiserId?: string;
 
   /** The staff users who represent us there; interactions logged there by others are flagged `not_representative`. */
-  @IsOptional() @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  @Transform(lowerUuid) @IsOptional() @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
   representativeIds?: string[];
 }
 
@@ -37,10 +39,10 @@ export class UpdateEventDto {
   @IsOptional() @IsString() @MaxLength(500)
   location?: string | null;
 
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   organiserId?: string | null;
 
-  @OptionalNotNull() @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  @Transform(lowerUuid) @OptionalNotNull() @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
   representativeIds?: string[];
 }
 

@@ -2,18 +2,20 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { OptionalNotNull } from '../../interactions/dto/optional-not-null.js';
 import { PageQueryDto } from '../../common/http/pagination.js';
-import { queryBool } from '../../common/validation/transforms.js';
+import { queryBool, lowerUuid } from '../../common/validation/transforms.js';
 
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
 
 export class CreateFollowUpDto {
   /** The interaction it follows (then the default due date counts from the interaction). */
+  @Transform(lowerUuid)
   @ValidateIf((o: CreateFollowUpDto) => o.contactId === undefined || o.interactionId !== undefined)
   @IsUUID('all')
   interactionId?: string;
 
   /** For a follow-up on its own: the contact to get back to. One of `interactionId`, `contactId` is required. */
+  @Transform(lowerUuid)
   @ValidateIf((o: CreateFollowUpDto) => o.interactionId === undefined || o.contactId !== undefined)
   @IsUUID('all')
   contactId?: string;
@@ -23,7 +25,7 @@ export class CreateFollowUpDto {
   dueAt?: string;
 
   /** Default the caller's user. */
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   assigneeId?: string;
 
   @IsOptional() @IsString() @MaxLength(2000)
@@ -37,7 +39,7 @@ export class UpdateFollowUpDto {
   @OptionalNotNull() @IsDateString({ strict: true })
   dueAt?: string;
 
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   assigneeId?: string;
 
   @IsOptional() @IsString() @MaxLength(2000)
@@ -52,16 +54,16 @@ export class ListFollowUpsQueryDto extends PageQueryDto {
   @IsOptional() @Transform(queryBool) @IsBoolean()
   overdue?: boolean;
 
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   assigneeId?: string;
 
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   contactId?: string;
 
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   eventId?: string;
 
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   interactionId?: string;
 }
 

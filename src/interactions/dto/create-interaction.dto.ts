@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { OptionalNotNull } from './optional-not-null.js';
+import { lowerUuid } from '../../common/validation/transforms.js';
 
 export const INTERACTION_TYPES = ['meeting', 'call', 'email', 'event', 'message', 'other'] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
@@ -29,7 +30,7 @@ export class FollowUpInputDto {
   dueAt?: string;
 
   /** The staff user who follows up; default the interaction's author. */
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   assigneeId?: string;
 
   @IsOptional() @IsString() @MaxLength(2000)
@@ -48,17 +49,17 @@ export class CreateInteractionDto {
   summary: string;
 
   /** The external people involved (at least one). */
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  @Transform(lowerUuid) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
   contactIds: string[];
 
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  @Transform(lowerUuid) @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
   organisationIds?: string[];
 
   /** Other staff users who took part (the author is implied). */
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  @Transform(lowerUuid) @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
   participantIds?: string[];
 
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   eventId?: string;
 
   @ApiPropertyOptional({ enum: RECIPROCITIES })
@@ -86,17 +87,17 @@ export class UpdateInteractionDto {
   @OptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(20000)
   summary?: string;
 
-  @OptionalNotNull() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  @Transform(lowerUuid) @OptionalNotNull() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
   contactIds?: string[];
 
-  @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  @Transform(lowerUuid) @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
   organisationIds?: string[];
 
-  @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  @Transform(lowerUuid) @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
   participantIds?: string[];
 
   /** `null` detaches the interaction from its event. */
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   eventId?: string | null;
 
   @ApiPropertyOptional({ enum: RECIPROCITIES, nullable: true })

@@ -1,5 +1,7 @@
+import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
+import { lowerUuid } from '../../common/validation/transforms.js';
 
 export class ListInteractionsQueryDto extends PageQueryDto {
   /** `pending` is compliance's review queue of competition-sensitive interactions. */
@@ -9,12 +11,12 @@ export class ListInteractionsQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(['conflict_of_interest', 'not_representative'])
   flag?: 'conflict_of_interest' | 'not_representative';
 
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   authorId?: string;
 
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   eventId?: string;
 
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   contactId?: string;
 }

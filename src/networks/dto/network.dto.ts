@@ -1,14 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsDateString, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { lowerUuid } from '../../common/validation/transforms.js';
 
 export class CreateMembershipDto {
   /** The member organisation (exactly one of `memberOrganisationId`, `userId`). */
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   memberOrganisationId?: string;
 
   /** The staff member taking part (exactly one of `memberOrganisationId`, `userId`). */
-  @IsOptional() @IsUUID('all')
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   userId?: string;
 
   /** Free text, e.g. `member`, `board`, `speaker`. */
@@ -136,7 +137,7 @@ export class ReviewListResponseDto {
 }
 
 export class CreateConflictDto {
-  @IsUUID('all')
+  @Transform(lowerUuid) @IsUUID('all')
   organisationId: string;
 
   @IsOptional() @IsString() @MaxLength(2000)

@@ -18,7 +18,7 @@ import {
   type NetworkType,
   type OrganisationKind,
 } from '../organisation.entity.js';
-import { ValidateTags, trim } from '../../common/validation/transforms.js';
+import { ValidateTags, trim, lowerUuid } from '../../common/validation/transforms.js';
 
 const lowerAll = ({ value }: { value: unknown }) =>
   Array.isArray(value)
@@ -55,6 +55,7 @@ export class CreateOrganisationDto {
   emailDomains?: string[];
 
   /** The parent organisation (a faculty's university, a subsidiary's group). A cycle is a 400. */
+  @Transform(lowerUuid)
   @IsOptional()
   @IsUUID('all')
   parentId?: string | null;
@@ -68,6 +69,7 @@ export class CreateOrganisationDto {
   notes?: string | null;
 
   /** The staff user who owns the relationship (a user id). */
+  @Transform(lowerUuid)
   @IsOptional()
   @IsUUID('all')
   ownerId?: string | null;

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from '../organisation.entity.js';
-import { queryBool } from '../../common/validation/transforms.js';
+import { queryBool, lowerUuid } from '../../common/validation/transforms.js';
 
 export class ListOrganisationsQueryDto extends PageQueryDto {
   /** Finds by name, tolerating small typos; results are ranked. */
@@ -17,6 +17,7 @@ export class ListOrganisationsQueryDto extends PageQueryDto {
   @IsIn(ORGANISATION_KINDS)
   kind?: OrganisationKind;
 
+  @Transform(lowerUuid)
   @IsOptional()
   @IsUUID('all')
   parentId?: string;

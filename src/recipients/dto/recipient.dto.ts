@@ -1,6 +1,8 @@
+import { Transform } from 'class-transformer';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { RECIPIENT_KINDS, type RecipientKind } from '../recipient.entity.js';
+import { lowerUuid } from '../../common/validation/transforms.js';
 
 export class CreateRecipientDto {
   @IsString() @IsNotEmpty() @MaxLength(200)
@@ -11,7 +13,7 @@ export class CreateRecipientDto {
   kind: RecipientKind;
 
   /** The organisation a partner recipient belongs to. */
-  @IsOptional() @IsUUID()
+  @Transform(lowerUuid) @IsOptional() @IsUUID()
   organisationId?: string;
 
   /** Where Art. 19 notifications are POSTed: https to a public address (see WEBHOOK_ALLOW_PRIVATE). */
@@ -27,6 +29,7 @@ export class UpdateRecipientDto {
   @IsOptional() @IsIn(RECIPIENT_KINDS)
   kind?: RecipientKind;
 
+  @Transform(lowerUuid)
   @ApiPropertyOptional({ nullable: true })
   @ValidateIf((_, v) => v !== null) @IsOptional() @IsUUID()
   organisationId?: string | null;

@@ -1,3 +1,4 @@
+import { Transform } from 'class-transformer';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
@@ -7,8 +8,10 @@ import {
   DELIVERY_STATUSES,
   type DeliveryStatus,
 } from '../webhook-event.js';
+import { lowerUuid } from '../../common/validation/transforms.js';
 
 export class WebhookDeliveriesQueryDto extends PageQueryDto {
+  @Transform(lowerUuid)
   @IsOptional()
   @IsUUID('all')
   recipientId?: string;
@@ -18,6 +21,7 @@ export class WebhookDeliveriesQueryDto extends PageQueryDto {
   @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 
+  @Transform(lowerUuid)
   @IsOptional()
   @IsUUID('all')
   contactId?: string;

@@ -1,0 +1,99 @@
+import { AuditService } from '../../src/audit/audit.service.js';
+import { createTestApp, TestApp } from '../setup/test-app.js';
+
+/**
+ * Issue 13 ("proof under attack"): each finding, reproduced black-box through HTTP against a real PostgreSQL,
+ * with the database state checked directly where the answer alone would not show it.
+ */
+describe('Issue 13 findings', () => {
+  let t: TestApp;
+  let staff: string;
+  let compliance: string;
+  let recipientId: string;
+
+  const newContact = async (familyName: string, extra: Record<string, unknown> = {}) =>
+    (await t.api(staff).post('/contacts', { givenName: 'Ada', familyName, ...extra }).expect(201)).body.id as string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    staff = await t.createKey('staff');
+    compliance = await t.createKey('compliance');
+    await t.api().post('/purposes', {
+      key: 'newsletter', name: 'Newsletter', description: 'Monthly news', legalBasis: 'consent', dataCategories: ['givenName', 'familyName'],
+    }).expect(201);
+    recipientId = (await t.api().post('/recipients', { name: 'Mailer', kind: 'internal_tool' }).expect(201)).body.id;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  describe('finding 1: an upper-case id broke the audit chain', () => {
+    it('finding 1: upper-case ids in paths, queries and bodies are stored in canonical lower case and the chain still verifies', async () => {
+      const id = await newContact('Uppercase');
+      const ID = id.toUpperCase();
+      const RECIPIENT = recipientId.toUpperCase();
+
+      // Reads and writes through the upper-case form.
+      const vcard = await t.api(staff).get(`/contacts/${ID}/vcard`).expect(200);
+      expect(vcard.headers['content-disposition']).toContain(id);
+      expect((await t.api(staff).get(`/contacts/${ID}`).expect(200)).body.id).toBe(id);
+      await t.api(staff).patch(`/contacts/${ID}`, { jobTitle: 'Analyst' }).expect(200);
+      const consent = await t.api(staff)
+        .post(`/contacts/${ID}/consents`, { purpose: 'newsletter', method: 'web_form', noticeVersion: 'v1', recipientIds: [RECIPIENT] })
+        .expect(201);
+      expect(consent.body).toMatchObject({ contactId: id, recipientIds: [recipientId] });
+      const interaction = await t.api(staff)
+        .post('/interactions', { type: 'call', occurredAt: '2026-01-05T10:00:00Z', summary: 'Called', contactIds: [ID] })
+        .expect(201);
+      expect(interaction.body.contactIds).toEqual([id]);
+
+      // The gate answers for the upper-case form as for the lower-case one.
+      const single = await t.api(staff).get(`/consent-check?contactId=${ID}&purpose=newsletter&recipientId=${RECIPIENT}`).expect(200);
+      expect(single.body).toMatchObject({ allowed: true, reason: 'consent_granted' });
+      const bulk = await t.api(staff).post('/consent-check', { purpose: 'newsletter', recipientId: RECIPIENT, contactIds: [ID] }).expect(200);
+      expect(bulk.body.results).toEqual([expect.objectContaining({ contactId: id, allowed: true })]);
+      const disclosure = await t.api(staff)
+        .post('/disclosures', { purpose: 'newsletter', recipientId: RECIPIENT, contactIds: [ID] })
+        .expect(201);
+      expect(disclosure.body.disclosed).toEqual([expect.objectContaining({ contactId: id })]);
+
+      // The export through the upper-case id is findable by the contact.
+      const exported = await t.api(compliance).get(`/contacts/${ID}/export`).expect(200);
+      expect(exported.body.contactId).toBe(id);
+      const byContact = await t.api(compliance).get(`/audit-events?contactId=${id}&limit=200`).expect(200);
+      const actions = byContact.body.items.map((e: { action: string }) => e.action);
+      expect(actions).toEqual(expect.arrayContaining(['export', 'export_vcard']));
+      const byUpper = await t.api(compliance).get(`/audit-events?contactId=${ID}&limit=200`).expect(200);
+      expect(byUpper.body.items.map((e: { id: string }) => e.id)).toEqual(byContact.body.items.map((e: { id: string }) => e.id));
+      const byEntity = await t.api(compliance).get(`/audit-events?entityType=contact&entityId=${ID}&limit=200`).expect(200);
+      expect(byEntity.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['export', 'export_vcard', 'update']));
+
+      // Nothing stored carries the upper-case form.
+      const stored = await t.sql<{ n: string }>(
+        `SELECT count(*) AS n FROM audit_events WHERE entity_id = $1 OR contact_id::text = $1 OR before::text LIKE $2 OR after::text LIKE $2`,
+        [ID, `%${ID}%`],
+      );
+      expect(Number(stored[0].n)).toBe(0);
+      const [exportEvent] = await t.sql<{ entity_id: string; contact_id: string }>(
+        `SELECT entity_id, contact_id FROM audit_events WHERE action = 'export' ORDER BY seq DESC LIMIT 1`,
+      );
+      expect(exportEvent).toEqual({ entity_id: id, contact_id: id });
+
+      const verify = await t.api(compliance).get('/audit-events/verify').expect(200);
+      expect(verify.body).toMatchObject({ valid: true });
+    });
+
+    it('finding 1: the audit chain hashes exactly what it stores, even when a caller hands it an upper-case contact id', async () => {
+      const id = await newContact('DirectAudit');
+      await t.app.get(AuditService).record({
+        action: 'probe', entityType: 'contact', entityId: id.toUpperCase(), contactId: id.toUpperCase(), after: { note: 'x' },
+      });
+      const verify = await t.api(compliance).get('/audit-events/verify').expect(200);
+      expect(verify.body).toMatchObject({ valid: true });
+      const [row] = await t.sql<{ entity_id: string; contact_id: string }>(
+        `SELECT entity_id, contact_id::text FROM audit_events WHERE action = 'probe'`,
+      );
+      expect(row).toEqual({ entity_id: id, contact_id: id });
+    });
+  });
+});
