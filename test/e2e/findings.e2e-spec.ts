@@ -11,8 +11,14 @@ describe('Issue 13 findings', () => {
   let compliance: string;
   let recipientId: string;
 
+  const contactsCount = async () => Number((await t.sql<{ n: string }>('SELECT count(*) AS n FROM contacts'))[0].n);
   const newContact = async (familyName: string, extra: Record<string, unknown> = {}) =>
     (await t.api(staff).post('/contacts', { givenName: 'Ada', familyName, ...extra }).expect(201)).body.id as string;
+  const fieldsOf = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field);
+  const expectValidation = (res: { status: number; body: Record<string, unknown> }, field: string) => {
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+    expect(fieldsOf(res.body as { errors?: { field: string }[] })).toContain(field);
+  };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -94,6 +100,39 @@ describe('Issue 13 findings', () => {
         `SELECT entity_id, contact_id::text FROM audit_events WHERE action = 'probe'`,
       );
       expect(row).toEqual({ entity_id: id, contact_id: id });
+    });
+  });
+
+  describe('finding 2: NUL characters reached PostgreSQL (500)', () => {
+    it('finding 2: a NUL in a body field, a query value, a path or an import is a 400 naming the field, and nothing is written', async () => {
+      const before = await contactsCount();
+      expectValidation(await t.api(staff).post('/contacts', { givenName: 'An\u0000na', familyName: 'Nul' }), 'givenName');
+      expectValidation(
+        await t.api(staff).post('/contacts', { givenName: 'Anna', familyName: 'Nul', emails: [{ address: 'anna@example.org', label: 'w\u0000rk' }] }),
+        'emails.0.label',
+      );
+      expectValidation(await t.api(staff).post('/contacts', { givenName: 'Anna', familyName: 'Nul', tags: ['ok', 'n\u0000'] }), 'tags.1');
+      expectValidation(await t.api(staff).get('/contacts?q=an%00na'), 'q');
+      expectValidation(await t.api(staff).post('/contacts/search', { q: 'an\u0000na' }), 'q');
+      expectValidation(await t.api(staff).get('/contacts?tag=%00'), 'tag');
+      expectValidation(await t.api(compliance).get('/audit-events?entityType=contact%00'), 'entityType');
+      expectValidation(await t.api(compliance).get('/audit-events?actorId=%00'), 'actorId');
+      const id = await newContact('NulTarget');
+      expectValidation(await t.api(staff).patch(`/contacts/${id}`, { notes: 'x\u0000' }), 'notes');
+      expectValidation(
+        await t.api(staff).post(`/contacts/${id}/consents`, { purpose: 'newsletter', method: 'web_form', noticeVersion: 'v1', evidence: { 'form\u0000': 1 } }),
+        'evidence.form\\u0000',
+      );
+      expectValidation(await t.api(staff).get(`/contacts/${id}%00`), 'id');
+      const imported = await t.api(staff)
+        .post('/contacts/import')
+        .set('Content-Type', 'text/csv')
+        .send('givenName,familyName,email\nAn\u0000na,Nul,anna.nul@example.org\n');
+      expectValidation(imported, 'body');
+      // Malformed UTF-16 (a lone surrogate) is refused the same way: jsonb cannot store it either.
+      expectValidation(await t.api(staff).post('/contacts', { givenName: 'Anna', familyName: 'Nul', emails: [{ address: 'anna\ud800@example.org' }] }), 'emails.0.address');
+      expect(await contactsCount()).toBe(before + 1);
+      expect((await t.api(staff).get(`/contacts/${id}`).expect(200)).body.notes).toBeNull();
     });
   });
 });
