@@ -135,4 +135,32 @@ describe('Issue 13 findings', () => {
       expect((await t.api(staff).get(`/contacts/${id}`).expect(200)).body.notes).toBeNull();
     });
   });
+
+  describe('finding 3: null into a required column (500)', () => {
+    it('finding 3: noticeText: null and nulls for other fields that cannot be null are 400, while null still clears what may be cleared', async () => {
+      const id = await newContact('Nulls');
+      const consent = { purpose: 'newsletter', method: 'web_form', noticeVersion: 'v1' };
+      expectValidation(await t.api(staff).post(`/contacts/${id}/consents`, { ...consent, noticeText: null }), 'noticeText');
+      expectValidation(await t.api(staff).post(`/contacts/${id}/consents`, { ...consent, obtainedAt: null }), 'obtainedAt');
+      expectValidation(await t.api(staff).post(`/contacts/${id}/consents`, { ...consent, confirmed: null }), 'confirmed');
+      expectValidation(await t.api(staff).post(`/contacts/${id}/consents`, { ...consent, recipientIds: null }), 'recipientIds');
+      expectValidation(await t.api(staff).post('/contacts', { givenName: 'A', familyName: 'B', emails: null }), 'emails');
+      expectValidation(await t.api(staff).post('/contacts', { givenName: 'A', familyName: 'B', tags: null }), 'tags');
+      expectValidation(await t.api(staff).post('/contacts', { givenName: 'A', familyName: 'B', socialProfiles: null }), 'socialProfiles');
+      expectValidation(await t.api(staff).post('/organisations', { name: 'Org', kind: null }), 'kind');
+      expectValidation(
+        await t.api(staff).post('/interactions', { type: 'call', occurredAt: '2026-01-05T10:00:00Z', summary: 'x', contactIds: [id], confidential: null }),
+        'confidential',
+      );
+      expectValidation(await t.api().patch(`/purposes/${(await t.api().get('/purposes').expect(200)).body.items[0].id}`, { name: null }), 'name');
+      const consents = await t.sql('SELECT 1 FROM consents WHERE contact_id = $1', [id]);
+      expect(consents).toHaveLength(0);
+      // The documented meaning of null is kept where a field may be cleared.
+      await t.api(staff).patch(`/contacts/${id}`, { jobTitle: 'Analyst' }).expect(200);
+      const cleared = await t.api(staff).patch(`/contacts/${id}`, { jobTitle: null }).expect(200);
+      expect(cleared.body.jobTitle).toBeNull();
+      const withoutText = await t.api(staff).post(`/contacts/${id}/consents`, { ...consent, expiresAt: null }).expect(201);
+      expect(withoutText.body).toMatchObject({ noticeHash: null, expiresAt: null });
+    });
+  });
 });

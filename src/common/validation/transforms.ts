@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 
 /**
  * class-transformer: a string in Unicode NFC and trimmed, anything else untouched. NFC makes a name typed with a
@@ -13,11 +13,20 @@ export const trim = ({ value }: { value: unknown }) =>
 export const trimAll = ({ value }: { value: unknown }) =>
   Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
 
-/** Optional free-form tags: up to 100, each trimmed, non-empty, at most 100 characters. */
+/**
+ * Like `@IsOptional()`, but only an absent field is skipped: an explicit `null` is still validated, and so refused
+ * with a 400 naming the field. `@IsOptional()` lets `null` through to the service, which is right only where `null`
+ * means something (clearing a nullable column). Use this for every optional field whose column is NOT NULL or
+ * for which `null` has no meaning; otherwise the null reaches the database (or a hash, or a default) as a 500.
+ * (A `PartialType` of a class using it adds `@IsOptional()` again: in a PATCH, `null` clears the field.)
+ */
+export const OptionalNotNull = () => ValidateIf((_o: unknown, v: unknown) => v !== undefined);
+
+/** Optional free-form tags: up to 100, each trimmed, non-empty, at most 100 characters (`null` is no list). */
 export const ValidateTags = () =>
   applyDecorators(
     Transform(trimAll),
-    IsOptional(),
+    OptionalNotNull(),
     IsArray(),
     ArrayMaxSize(100),
     IsString({ each: true }),

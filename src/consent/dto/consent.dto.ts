@@ -18,7 +18,7 @@ import {
 import { IsUuidList } from './uuid-list.validator.js';
 import { CONSENT_METHODS, type ConsentMethod, type ConsentStatus } from '../consent.entity.js';
 import { DECISION_REASONS } from '../consent-decision.js';
-import { lowerUuid } from '../../common/validation/transforms.js';
+import { lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
 
 const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 
@@ -28,7 +28,7 @@ export class CreateConsentDto {
   purpose: string;
 
   /** The recipients this consent covers; omitted or empty: every recipient. */
-  @Transform(lowerUuid) @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  @Transform(lowerUuid) @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
   recipientIds?: string[];
 
   @ApiProperty({ enum: CONSENT_METHODS })
@@ -40,7 +40,7 @@ export class CreateConsentDto {
   noticeVersion: string;
 
   /** The notice text shown; only its SHA-256 is kept (`noticeHash`). */
-  @IsOptional() @IsString() @MaxLength(100_000)
+  @OptionalNotNull() @IsString() @MaxLength(100_000)
   noticeText?: string;
 
   /** How consent was captured (form id, IP address, paper scan reference…). */
@@ -48,14 +48,14 @@ export class CreateConsentDto {
   evidence?: Record<string, unknown>;
 
   /** When consent was given (default now). */
-  @IsOptional() @IsDateString({ strict: true })
+  @OptionalNotNull() @IsDateString({ strict: true })
   obtainedAt?: string;
 
   @IsOptional() @IsDateString({ strict: true })
   expiresAt?: string;
 
   /** `false` with `email_double_opt_in`: the record is `pending` until the person confirms with the token. */
-  @IsOptional() @IsBoolean()
+  @OptionalNotNull() @IsBoolean()
   confirmed?: boolean;
 
   /** The interaction during which consent was captured in person. */

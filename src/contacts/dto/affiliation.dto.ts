@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { trim, lowerUuid } from '../../common/validation/transforms.js';
+import { trim, lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
 
 
 export class CreateAffiliationDto {
@@ -30,7 +30,7 @@ export class CreateAffiliationDto {
   until?: string;
 
   /** The contact's main role: the contact's `organisationId` (and `jobTitle`, if given) follow it. */
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   primary?: boolean;
 }

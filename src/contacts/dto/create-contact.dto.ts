@@ -16,7 +16,7 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { toE164 } from '../phone.js';
-import { ValidateTags, trim, lowerUuid } from '../../common/validation/transforms.js';
+import { ValidateTags, trim, lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
 
 
 /** A phone number libphonenumber-js can read (international, or national for the default region). */
@@ -96,14 +96,14 @@ export class CreateContactDto {
   @MaxLength(200)
   familyName: string;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
   @Type(() => ContactEmailDto)
   emails?: ContactEmailDto[];
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
@@ -144,7 +144,7 @@ export class CreateContactDto {
   preferredLanguage?: string | null;
 
   /** Social profile links (LinkedIn, XING). In a PATCH the object replaces the stored one. */
-  @IsOptional()
+  @OptionalNotNull()
   @IsObject()
   @ValidateNested()
   @Type(() => SocialProfilesDto)

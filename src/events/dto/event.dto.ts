@@ -1,8 +1,7 @@
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsDateString, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { OptionalNotNull } from '../../interactions/dto/optional-not-null.js';
 import { PageQueryDto } from '../../common/http/pagination.js';
-import { lowerUuid } from '../../common/validation/transforms.js';
+import { lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
 
 export class CreateEventDto {
   @IsString() @IsNotEmpty() @MaxLength(300)
@@ -22,7 +21,7 @@ export class CreateEventDto {
   organiserId?: string;
 
   /** The staff users who represent us there; interactions logged there by others are flagged `not_representative`. */
-  @Transform(lowerUuid) @IsOptional() @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  @Transform(lowerUuid) @OptionalNotNull() @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
   representativeIds?: string[];
 }
 

@@ -1,8 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
-import { OptionalNotNull } from '../../interactions/dto/optional-not-null.js';
 import { PageQueryDto } from '../../common/http/pagination.js';
-import { queryBool, lowerUuid } from '../../common/validation/transforms.js';
+import { queryBool, lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
 
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
@@ -21,7 +20,7 @@ export class CreateFollowUpDto {
   contactId?: string;
 
   /** Default FOLLOW_UP_DAYS working days after the interaction (or after now). */
-  @IsOptional() @IsDateString({ strict: true })
+  @OptionalNotNull() @IsDateString({ strict: true })
   dueAt?: string;
 
   /** Default the caller's user. */

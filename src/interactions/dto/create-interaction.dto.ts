@@ -16,8 +16,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { OptionalNotNull } from './optional-not-null.js';
-import { lowerUuid } from '../../common/validation/transforms.js';
+import { lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
 
 export const INTERACTION_TYPES = ['meeting', 'call', 'email', 'event', 'message', 'other'] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
@@ -26,7 +25,7 @@ export type Reciprocity = (typeof RECIPROCITIES)[number];
 
 export class FollowUpInputDto {
   /** When to follow up; default FOLLOW_UP_DAYS working days (Mon–Fri) after the interaction. */
-  @IsOptional() @IsDateString({ strict: true })
+  @OptionalNotNull() @IsDateString({ strict: true })
   dueAt?: string;
 
   /** The staff user who follows up; default the interaction's author. */
@@ -52,11 +51,11 @@ export class CreateInteractionDto {
   @Transform(lowerUuid) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
   contactIds: string[];
 
-  @Transform(lowerUuid) @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  @Transform(lowerUuid) @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
   organisationIds?: string[];
 
   /** Other staff users who took part (the author is implied). */
-  @Transform(lowerUuid) @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  @Transform(lowerUuid) @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
   participantIds?: string[];
 
   @Transform(lowerUuid) @IsOptional() @IsUUID('all')
@@ -66,14 +65,14 @@ export class CreateInteractionDto {
   @IsOptional() @IsIn(RECIPROCITIES)
   reciprocity?: Reciprocity;
 
-  @IsOptional() @IsBoolean()
+  @OptionalNotNull() @IsBoolean()
   confidential?: boolean;
 
   /** Puts the interaction in compliance's review queue. */
-  @IsOptional() @IsBoolean()
+  @OptionalNotNull() @IsBoolean()
   competitionSensitive?: boolean;
 
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => FollowUpInputDto)
+  @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => FollowUpInputDto)
   followUp?: FollowUpInputDto;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDateString, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { lowerUuid } from '../../common/validation/transforms.js';
+import { lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
 
 export class CreateMembershipDto {
   /** The member organisation (exactly one of `memberOrganisationId`, `userId`). */
@@ -86,7 +86,7 @@ export class FactorScoresDto {
 
 export class CreateReviewDto {
   /** The review's date (YYYY-MM-DD); default today. */
-  @IsOptional() @IsDateString({ strict: true })
+  @OptionalNotNull() @IsDateString({ strict: true })
   reviewedOn?: string;
 
   /** All eleven factors, each `{score: 1–5, note?}`. */

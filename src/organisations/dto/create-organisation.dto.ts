@@ -18,7 +18,7 @@ import {
   type NetworkType,
   type OrganisationKind,
 } from '../organisation.entity.js';
-import { ValidateTags, trim, lowerUuid } from '../../common/validation/transforms.js';
+import { ValidateTags, trim, lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
 
 const lowerAll = ({ value }: { value: unknown }) =>
   Array.isArray(value)
@@ -35,7 +35,7 @@ export class CreateOrganisationDto {
   name: string;
 
   @ApiPropertyOptional({ enum: ORGANISATION_KINDS, default: 'other' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(ORGANISATION_KINDS)
   kind?: OrganisationKind;
 
@@ -48,7 +48,7 @@ export class CreateOrganisationDto {
 
   /** E-mail domains of the organisation's people, e.g. `["example.org"]` (stored lower-case). */
   @Transform(lowerAll)
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @Matches(DOMAIN, { each: true, message: 'each value in emailDomains must be a domain like example.org' })

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { LEGAL_BASES, type LegalBasis } from '../purpose.entity.js';
 import { CONTACT_FIELD_NAMES } from '../contact-fields.js';
+import { OptionalNotNull } from '../../common/validation/transforms.js';
 
 export const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 
@@ -32,18 +33,18 @@ export class CreatePurposeDto {
 }
 
 export class UpdatePurposeDto {
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @OptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(200)
   name?: string;
 
-  @IsOptional() @IsString() @MaxLength(5000)
+  @OptionalNotNull() @IsString() @MaxLength(5000)
   description?: string;
 
   @ApiPropertyOptional({ enum: LEGAL_BASES })
-  @IsOptional() @IsIn(LEGAL_BASES)
+  @OptionalNotNull() @IsIn(LEGAL_BASES)
   legalBasis?: LegalBasis;
 
   @ApiPropertyOptional({ enum: CONTACT_FIELD_NAMES, isArray: true })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @ArrayUnique() @IsIn(CONTACT_FIELD_NAMES, { each: true })
+  @OptionalNotNull() @IsArray() @ArrayMaxSize(50) @ArrayUnique() @IsIn(CONTACT_FIELD_NAMES, { each: true })
   dataCategories?: string[];
 
   @ApiPropertyOptional({ nullable: true })

@@ -2,7 +2,7 @@ import { Transform } from 'class-transformer';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { RECIPIENT_KINDS, type RecipientKind } from '../recipient.entity.js';
-import { lowerUuid } from '../../common/validation/transforms.js';
+import { lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
 
 export class CreateRecipientDto {
   @IsString() @IsNotEmpty() @MaxLength(200)
@@ -22,11 +22,11 @@ export class CreateRecipientDto {
 }
 
 export class UpdateRecipientDto {
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @OptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ enum: RECIPIENT_KINDS })
-  @IsOptional() @IsIn(RECIPIENT_KINDS)
+  @OptionalNotNull() @IsIn(RECIPIENT_KINDS)
   kind?: RecipientKind;
 
   @Transform(lowerUuid)
