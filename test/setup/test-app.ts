@@ -1,4 +1,4 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -12,7 +12,7 @@ import { createDatabase } from '../../src/database/create-database.js';
 export const API = '/api/v1';
 
 export interface TestApp {
-  app: NestFastifyApplication;
+  app: NestExpressApplication;
   /** Raw supertest on the app's server. */
   request: () => ReturnType<typeof request>;
   /** Calls under /api/v1 with an API key (admin by default). */
@@ -113,12 +113,11 @@ export async function createTestApp(options: CreateTestAppOptions = {}): Promise
   const { useExplicitClasses } = await import('../../src/database/data-source.js');
   useExplicitClasses(await loadSchemaClasses());
   const { AppModule } = await import('../../src/app.module.js');
-  const { createAdapter, configureApp } = await import('../../src/app.setup.js');
+  const { APP_OPTIONS, configureApp } = await import('../../src/app.setup.js');
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter('silent'), { logger: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ ...APP_OPTIONS, logger: false });
   await configureApp(app);
   await app.init();
-  await app.getHttpAdapter().getInstance().ready();
 
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const server = app.getHttpServer();
