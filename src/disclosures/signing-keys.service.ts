@@ -1,19 +1,11 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { createPrivateKey, generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
+import type { CryptoKey } from 'jose';
+import { randomBytes } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import { CryptoService } from '../crypto/crypto.service.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { generateReceiptKey, importReceiptKey, type PublicJwk, RECEIPT_ALG, signReceipt } from './receipt-jws.js';
 
-export interface PublicJwk {
-  kty: string;
-  crv: string;
-  x: string;
-  kid: string;
-  alg: string;
-  use: string;
-}
-
-const b64u = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 const JWKS_TTL_MS = 30_000;
 
 /**
@@ -23,7 +15,7 @@ const JWKS_TTL_MS = 30_000;
  */
 @Injectable()
 export class SigningKeysService implements OnApplicationBootstrap {
-  private active?: { kid: string; key: KeyObject };
+  private active?: { kid: string; key: CryptoKey };
   private jwks?: { keys: PublicJwk[]; at: number };
 
   constructor(
@@ -42,14 +34,12 @@ export class SigningKeysService implements OnApplicationBootstrap {
   }
 
   private async insertNew(): Promise<string> {
-    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-    const jwk = publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string };
     const kid = `rapport-${new Date().toISOString().slice(0, 10)}-${randomBytes(4).toString('hex')}`;
-    const publicJwk: PublicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, kid, alg: 'EdDSA', use: 'sig' };
-    const sealed = this.crypto.seal(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+    const { publicJwk, privatePkcs8 } = await generateReceiptKey(kid);
+    const sealed = this.crypto.seal(privatePkcs8);
     await this.tx.manager.query(
-      `INSERT INTO signing_keys (kid, alg, public_jwk, private_key_sealed, active) VALUES ($1, 'EdDSA', $2, $3, true)`,
-      [kid, JSON.stringify(publicJwk), sealed],
+      `INSERT INTO signing_keys (kid, alg, public_jwk, private_key_sealed, active) VALUES ($1, $2, $3, $4, true)`,
+      [kid, RECEIPT_ALG, JSON.stringify(publicJwk), sealed],
     );
     return kid;
   }
@@ -65,7 +55,7 @@ export class SigningKeysService implements OnApplicationBootstrap {
     return { kid };
   }
 
-  private async activeKey(): Promise<{ kid: string; key: KeyObject }> {
+  private async activeKey(): Promise<{ kid: string; key: CryptoKey }> {
     if (this.active) {
       // Another instance may have rotated: the active kid is re-read cheaply.
       const [row] = await this.tx.manager.query('SELECT kid FROM signing_keys WHERE active');
@@ -75,18 +65,14 @@ export class SigningKeysService implements OnApplicationBootstrap {
       'SELECT kid, private_key_sealed FROM signing_keys WHERE active',
     );
     if (!row) throw new Error('no active signing key');
-    this.active = { kid: row.kid, key: createPrivateKey(this.crypto.unseal(row.private_key_sealed)) };
+    this.active = { kid: row.kid, key: await importReceiptKey(this.crypto.unseal(row.private_key_sealed)) };
     return this.active;
   }
 
   /** Compact JWS (RFC 7515) with EdDSA over the JSON payload. */
   async signCompact(payload: unknown, typ = 'rapport-disclosure-receipt+jws'): Promise<{ jws: string; kid: string }> {
     const { kid, key } = await this.activeKey();
-    const header = b64u(JSON.stringify({ alg: 'EdDSA', kid, typ }));
-    const body = b64u(JSON.stringify(payload));
-    const input = `${header}.${body}`;
-    const signature = sign(null, Buffer.from(input), key);
-    return { jws: `${input}.${b64u(signature)}`, kid };
+    return { jws: await signReceipt(payload, kid, typ, key), kid };
   }
 
   /** Every key ever used, newest first (cached briefly). */

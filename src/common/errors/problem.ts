@@ -14,7 +14,7 @@ export class ProblemDto {
   title: string;
   @ApiProperty({ example: 400 })
   status: number;
-  @ApiProperty({ example: 'emails.0.address must be an email' })
+  @ApiProperty({ example: 'address must be an e-mail address' })
   detail: string;
   /** Machine-readable error code, SCREAMING_SNAKE. */
   @ApiProperty({ example: 'VALIDATION_FAILED' })
