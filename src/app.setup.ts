@@ -4,10 +4,13 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import { DomainError } from './common/errors/domain.error.js';
-import { sendProblem } from './common/errors/problem-details.filter.js';
+import { sendProblem, toProblem } from './common/errors/problem-details.filter.js';
+import { withProblemExamples } from './common/errors/problem-examples.js';
 import { httpLogger } from './common/logging/logger.js';
 
 /** Request bodies up to 1 MiB; imports (CSV, vCard) may take more, streamed (see contact-import). */
@@ -50,7 +53,10 @@ export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key (rapk_…)' }, 'api-key')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'OpenID Connect access token' }, 'bearer')
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  // Every problem answer shows an example of its own status (401 UNAUTHENTICATED, 404 …_NOT_FOUND, …).
+  return withProblemExamples(
+    SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` }),
+  );
 }
 
 /**
@@ -108,6 +114,30 @@ function configureEdge(app: NestExpressApplication, logger: Logger | undefined):
 }
 
 /**
+ * Requests Node's HTTP parser refuses before any route sees them (headers over 16 KiB, a malformed request
+ * line) are answered as problems too, then the connection is closed.
+ */
+function configureServer(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, code, detail] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'REQUEST_HEADER_FIELDS_TOO_LARGE', 'The request line or headers are larger than 16 KiB']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'REQUEST_TIMEOUT', 'The request did not arrive in time']
+          : [400, 'BAD_REQUEST', 'The request is not valid HTTP'];
+    const body = JSON.stringify(toProblem(new DomainError(code, detail, status)).body);
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}
+
+/**
  * Swagger UI at /docs, served by swagger-ui-express; the document at /openapi.json. The UI loads the document
  * by URL and runs under the service's own CSP (no inline script, no validator badge fetched from outside).
  */
@@ -144,6 +174,7 @@ export async function configureApp(app: NestExpressApplication, logger?: Logger)
       { path: '.well-known/jwks.json', method: RequestMethod.GET },
     ],
   });
+  configureServer(app.getHttpServer() as Server);
   configureEdge(app, logger);
   configureDocs(app);
   // Errors raised by the edge middleware above (before Nest's router) are answered as problems too; Nest's

@@ -13,7 +13,14 @@ export const STREAMED_BODY_KEY = 'rapport:streamed-body';
  */
 export const StreamedBody = (...mediaTypes: string[]) => SetMetadata(STREAMED_BODY_KEY, mediaTypes);
 
+export const IGNORES_BODY_KEY = 'rapport:ignores-body';
+
+/** The handler answers without looking at any body (an always-405 method): no body check before it. */
+export const IgnoresBody = () => SetMetadata(IGNORES_BODY_KEY, true);
+
 export interface BodyPolicy {
+  /** The handler never reads a body (no check at all). */
+  ignored?: boolean;
   /** The handler has a `@Body()` parameter (JSON). */
   json: boolean;
   /** Media types the handler streams itself. */
@@ -30,7 +37,8 @@ export function bodyPolicyOf(controller: object, handlerName: string, handler: (
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller.constructor, handlerName) ?? {}) as Record<string, unknown>;
   const json = Object.keys(args).some((k) => Number(k.split(':')[0]) === BODY_PARAM);
   const streamed = Reflect.getMetadata(STREAMED_BODY_KEY, handler) as string[] | undefined;
-  return { json, streamed };
+  const ignored = Reflect.getMetadata(IGNORES_BODY_KEY, handler) === true;
+  return { json, streamed, ignored };
 }
 
 /** True when the request carries body bytes (a length above 0, or a chunked body). */
@@ -46,7 +54,7 @@ export function hasBody(headers: Record<string, string | string[] | undefined>):
  * works on action endpoints).
  */
 export function assertBodyAllowed(policy: BodyPolicy, headers: Record<string, string | string[] | undefined>, body: unknown): void {
-  if (!hasBody(headers)) return;
+  if (policy.ignored || !hasBody(headers)) return;
   const type = mediaTypeOf(headers['content-type'] as string | undefined);
   if (policy.streamed) {
     if (!policy.streamed.includes(type)) {
