@@ -56,7 +56,6 @@ export function httpLogger(logger: Logger): HttpLogger {
   return pinoHttp({
     logger,
     genReqId: (req) => (req as IncomingMessage & { id: string }).id,
-    quietReqLogger: true,
     serializers: {
       req: (req: { id: string; method: string; url?: string; raw?: { originalUrl?: string } }) => ({
         id: req.id,
