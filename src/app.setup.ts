@@ -1,66 +1,48 @@
-import fastifyRateLimit from '@fastify/rate-limit';
-import helmet from 'helmet';
-import { ConsoleLogger, LogLevel, RequestMethod } from '@nestjs/common';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RequestMethod } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { createHash, randomUUID } from 'node:crypto';
-import { appConfig } from './config/app.config.js';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import swaggerUi from 'swagger-ui-express';
 import { DomainError } from './common/errors/domain.error.js';
+import { sendProblem, toProblem } from './common/errors/problem-details.filter.js';
+import { withProblemExamples } from './common/errors/problem-examples.js';
+import { httpLogger } from './common/logging/logger.js';
 
-/** Request bodies up to 1 MiB; imports (CSV, vCard) may take more. */
+/** Request bodies up to 1 MiB; imports (CSV, vCard) may take more, streamed (see contact-import). */
 export const BODY_LIMIT = 1024 * 1024;
-export const IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
 export const API_PREFIX = 'api/v1';
+/** Longest request target accepted (path and query string); longer is a 414 problem. */
+export const MAX_URL_LENGTH = 8192;
+/** Deepest JSON body accepted (objects and arrays within each other); deeper is a 400 problem. */
+export const MAX_JSON_DEPTH = 32;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Log lines never carry query strings: contact searches may hold names or e-mail addresses. */
-const pathOnly = (url?: string) => (url ?? '').split('?')[0];
+/** Options for NestFactory.create: Nest's own body parsers are off (JSON is parsed below, nothing else is). */
+export const APP_OPTIONS = { bodyParser: false } as const;
 
-/**
- * Requests are counted per credential: a hash of the API key or bearer token presented (the secret itself
- * is never kept), else the client address.
- */
-function rateLimitKey(req: { headers: Record<string, string | string[] | undefined>; ip: string }): string {
-  const key = req.headers['x-api-key'];
-  const auth = req.headers.authorization;
-  const credential = typeof key === 'string' ? `k:${key}` : typeof auth === 'string' ? `a:${auth}` : undefined;
-  return credential ? createHash('sha256').update(credential).digest('base64url') : `ip:${req.ip}`;
+/** How deep a parsed JSON value nests, walked without recursion (a deep body must not overflow the stack). */
+export function jsonDepth(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+    }
+  }
+  return max;
 }
 
-export function createAdapter(logLevel: string): FastifyAdapter {
-  return new FastifyAdapter({
-    bodyLimit: BODY_LIMIT,
-    trustProxy: false,
-    requestIdHeader: false,
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
-      const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    },
-    // Fastify's logger writes request logs, which are `info`; above that level it would only make a child
-    // logger per request for nothing. Errors are logged by the problem-details filter either way.
-    logger:
-      ['silent', 'fatal', 'error', 'warn'].includes(logLevel)
-        ? false
-        : {
-            level: logLevel,
-            redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' },
-            serializers: {
-              req: (req: { id: string; method: string; url?: string }) => ({ id: req.id, method: req.method, path: pathOnly(req.url) }),
-              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-            },
-          },
-  });
-}
-
-export function createLogger(logLevel: string): ConsoleLogger | false {
-  if (logLevel === 'silent') return false;
-  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-  const wanted = ({ fatal: 'fatal', error: 'error', warn: 'warn', info: 'log', debug: 'debug', trace: 'verbose' } as Record<string, LogLevel>)[logLevel] ?? 'log';
-  return new ConsoleLogger({ json: true, logLevels: order.slice(0, order.indexOf(wanted) + 1) });
-}
-
-export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Rapport API')
     .setDescription(
@@ -71,70 +53,140 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key (rapk_…)' }, 'api-key')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'OpenID Connect access token' }, 'bearer')
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  // Every problem answer shows an example of its own status (401 UNAUTHENTICATED, 404 …_NOT_FOUND, …).
+  return withProblemExamples(
+    SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` }),
+  );
 }
 
-/** Everything an app needs besides its module: used by main.ts and by the tests, so both run the same stack. */
-export async function configureApp(app: NestFastifyApplication): Promise<void> {
+/**
+ * The HTTP edge, in order: request id, request log, security headers, request-target length, JSON bodies
+ * (and nothing else), nesting depth. Everything after it (authentication, rate limits, roles, the body
+ * policy per route, transactions) runs in Nest's pipeline.
+ */
+function configureEdge(app: NestExpressApplication, logger: Logger | undefined): void {
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  app.set('etag', false);
+
+  app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
+    const incoming = req.headers['x-request-id'];
+    req.id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', req.id);
+    next();
+  });
+  if (logger?.isLevelEnabled('info')) app.use(httpLogger(logger));
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.originalUrl.length > MAX_URL_LENGTH) {
+      return next(new DomainError('URI_TOO_LONG', `The request target is longer than ${MAX_URL_LENGTH} characters`, 414));
+    }
+    next();
+  });
+
+  // JSON is the only body parsed up front. Other media types stay unread: the import streams its CSV or
+  // vCard from the request, and every other route answers them 415 (see BodyPolicy in the request pipeline).
+  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (req.body !== null && typeof req.body === 'object' && jsonDepth(req.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      return next(new DomainError('BODY_TOO_DEEP', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`, 400));
+    }
+    next();
+  });
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any route sees them (headers over 16 KiB, a malformed request
+ * line) are answered as problems too, then the connection is closed.
+ */
+function configureServer(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, code, detail] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'REQUEST_HEADER_FIELDS_TOO_LARGE', 'The request line or headers are larger than 16 KiB']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'REQUEST_TIMEOUT', 'The request did not arrive in time']
+          : [400, 'BAD_REQUEST', 'The request is not valid HTTP'];
+    const body = JSON.stringify(toProblem(new DomainError(code, detail, status)).body);
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}
+
+/**
+ * Swagger UI at /docs, served by swagger-ui-express; the document at /openapi.json. The UI loads the document
+ * by URL and runs under the service's own CSP (no inline script, no validator badge fetched from outside).
+ */
+function configureDocs(app: NestExpressApplication): void {
+  const document = buildOpenApiDocument(app);
+  const http = app.getHttpAdapter().getInstance() as express.Express;
+  http.get('/openapi.json', (_req: Request, res: Response) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json(document);
+  });
+  const ui = {
+    customSiteTitle: 'Rapport API',
+    swaggerUrl: '/openapi.json',
+    swaggerOptions: { persistAuthorization: true, validatorUrl: null, displayRequestDuration: true },
+  };
+  // The page at /docs itself (no redirect to /docs/): a <base> makes its relative asset URLs resolve under /docs/.
+  const page = swaggerUi.generateHTML(undefined, ui).replace('<head>', '<head>\n  <base href="/docs/">');
+  http.get('/docs', (_req: Request, res: Response) => {
+    res.type('html').send(page);
+  });
+  // serveFiles answers swagger-ui-init.js with these options (setup alone would share one init script
+  // across every app in the process) and the static assets; setup answers the page at /docs/.
+  http.use('/docs', swaggerUi.serveFiles(undefined, ui), swaggerUi.setup(undefined, ui));
+}
+
+/**
+ * Everything an app needs besides its module: used by main.ts and by the tests, so both run the same stack.
+ * `logger` writes the request log (none in tests).
+ */
+export async function configureApp(app: NestExpressApplication, logger?: Logger): Promise<void> {
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: '.well-known/jwks.json', method: RequestMethod.GET },
     ],
   });
-
-  // Security headers from helmet, built once (@fastify/helmet rebuilds the middleware on every request).
-  const securityHeaders = helmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: null,
-      },
-    },
+  configureServer(app.getHttpServer() as Server);
+  configureEdge(app, logger);
+  configureDocs(app);
+  // Errors raised by the edge middleware above (before Nest's router) are answered as problems too; Nest's
+  // own handler covers everything inside its routes.
+  app.use((err: unknown, req: Request & { id?: string }, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    sendProblem(err, req, res);
   });
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
-
-  const { rateLimitPerMinute } = app.get<ReturnType<typeof appConfig>>(appConfig.KEY);
-  if (rateLimitPerMinute > 0) {
-    await app.register(fastifyRateLimit, {
-      max: rateLimitPerMinute,
-      timeWindow: 60_000,
-      keyGenerator: rateLimitKey,
-      addHeadersOnExceeding: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': true },
-      addHeaders: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': true, 'retry-after': true },
-      errorResponseBuilder: (_req, ctx) =>
-        new DomainError('RATE_LIMITED', `More than ${ctx.max} requests per minute for this credential; retry after ${ctx.after}`, 429),
-    });
-  }
-
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', (req, reply, done) => {
-    reply.header('X-Request-Id', req.id);
-    done();
-  });
-  // JSON endpoints take JSON: a text/plain body is a 415, not a string to validate.
-  fastify.removeContentTypeParser('text/plain');
-  // CSV and vCard imports arrive as text, with a larger limit than JSON bodies.
-  fastify.addContentTypeParser(
-    ['text/csv', 'text/vcard', 'text/x-vcard', 'text/directory'],
-    { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT },
-    (_req, body, done) => done(null, body),
-  );
-
-  const document = buildOpenApiDocument(app);
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'openapi.json',
-    useGlobalPrefix: false,
-    customSiteTitle: 'Rapport API',
-    swaggerOptions: { persistAuthorization: true },
+  // Nest registers its routes (and a 404 under the API prefix) at init; what no route answers outside the
+  // prefix is a problem too, not Express's HTML page.
+  await app.init();
+  app.use((req: Request & { id?: string }, res: Response) => {
+    sendProblem(new DomainError('NOT_FOUND', 'No such resource or route', 404), req, res);
   });
 }

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import * as path from 'node:path';
 import { loadEnvFile } from './config/env-file.js';
 import { validateEnv } from './config/env.validation.js';
+import { createRootLogger, PinoLoggerService } from './common/logging/logger.js';
 import type { EmbeddedDatabase } from './database/embedded-postgres.js';
 
 /** Started by this process (no DATABASE_URL): stopped on every way out, or it would outlive us. */
@@ -27,11 +28,14 @@ async function bootstrap(): Promise<void> {
   loadEnvFile();
   const env = validateEnv(process.env);
   const logLevel = env.LOG_LEVEL ?? 'info';
+  // One log stream from the first line on: Nest's Logger writes through pino, as the request log does.
+  const root = createRootLogger(logLevel);
+  Logger.overrideLogger(new PinoLoggerService(root));
   const logger = new Logger('Bootstrap');
 
   // Signals are handled from the start: a SIGTERM during start-up (e.g. while migrations run) must still stop
   // the embedded PostgreSQL this process started.
-  let app: NestFastifyApplication | undefined = undefined;
+  let app: NestExpressApplication | undefined = undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -73,14 +77,15 @@ async function bootstrap(): Promise<void> {
   // Loaded only now: configuration is read when the module is imported.
   const { AppModule } = await import('./app.module.js');
   const setup = await import('./app.setup.js');
-  app = await NestFactory.create<NestFastifyApplication>(AppModule, setup.createAdapter(logLevel), {
-    logger: setup.createLogger(logLevel),
+  app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    ...setup.APP_OPTIONS,
+    logger: new PinoLoggerService(root),
   });
-  await setup.configureApp(app);
+  await setup.configureApp(app, root);
   if (stopping) return;
 
   const port = env.PORT ?? 3000;
-  await app.listen({ port, host: env.HOST ?? '0.0.0.0' });
+  await app.listen(port, env.HOST ?? '0.0.0.0');
   logger.log(`Rapport listens on port ${port}; OpenAPI at /openapi.json, Swagger UI at /docs`);
 }
 

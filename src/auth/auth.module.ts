@@ -3,9 +3,11 @@ import { PassportModule } from '@nestjs/passport';
 import { UsersModule } from '../users/users.module.js';
 import { ApiKeyStrategy } from './api-key.strategy.js';
 import { OidcStrategy } from './oidc.strategy.js';
+import { RateLimiter } from './rate-limiter.js';
 
 @Module({
   imports: [PassportModule.register({ session: false }), UsersModule],
-  providers: [ApiKeyStrategy, OidcStrategy],
+  providers: [ApiKeyStrategy, OidcStrategy, RateLimiter],
+  exports: [RateLimiter],
 })
 export class AuthModule {}

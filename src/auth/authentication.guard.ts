@@ -1,8 +1,11 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { UnauthenticatedError } from '../api-keys/api-keys.service.js';
+import type { Request, Response } from 'express';
 import { PUBLIC_KEY } from './access.decorator.js';
+import { RateLimiter } from './rate-limiter.js';
+import type { Principal } from './role.js';
 
 function passportGuard(strategy: string) {
   return class extends AuthGuard(strategy) {
@@ -14,19 +17,47 @@ function passportGuard(strategy: string) {
   };
 }
 
-/** Authenticates every request (401 on failure) unless the route is `@Public()`. */
+/**
+ * Authenticates every request (401 on failure) unless the route is `@Public()`, and counts it for the rate
+ * limit: per credential once authenticated, per client address when public or not authenticated.
+ */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   private readonly apiKey = new (passportGuard('api-key'))();
   private readonly oidc = new (passportGuard('oidc'))();
 
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    @Optional() private readonly limits?: RateLimiter,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [context.getHandler(), context.getClass()])) return true;
-    const req = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
-    if (req.headers['x-api-key']) return (await this.apiKey.canActivate(context)) as boolean;
-    if (/^Bearer\s+\S+/i.test(req.headers.authorization ?? '')) return (await this.oidc.canActivate(context)) as boolean;
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request & { user?: Principal }>();
+    const res = http.getResponse<Response>();
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [context.getHandler(), context.getClass()])) {
+      await this.limits?.forAddress(req, res);
+      return true;
+    }
+    try {
+      await this.authenticate(context, req);
+    } catch (err) {
+      await this.limits?.forAddress(req, res); // a 429 replaces the 401 once the address is over its limit
+      throw err;
+    }
+    await this.limits?.forCredential(req, res, req.user!.credentialId);
+    return true;
+  }
+
+  private async authenticate(context: ExecutionContext, req: Request): Promise<void> {
+    if (req.headers['x-api-key']) {
+      await this.apiKey.canActivate(context);
+      return;
+    }
+    if (/^Bearer\s+\S+/i.test(req.headers.authorization ?? '')) {
+      await this.oidc.canActivate(context);
+      return;
+    }
     throw new UnauthenticatedError();
   }
 }

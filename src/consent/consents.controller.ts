@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Access, Public } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import { IgnoresBody } from '../common/http/body-policy.js';
 import type { Principal } from '../auth/role.js';
 import { NO_TRANSACTION_KEY } from '../common/context/request.interceptor.js';
 import { Page, PageOf, PageQueryDto } from '../common/http/pagination.js';
@@ -95,6 +96,7 @@ export class ConsentsController {
   @Patch('consents/:id')
   @Access('staff', 'compliance', 'integration')
   @ApiExcludeEndpoint() // always 405: documented on GET /consents/{id}
+  @IgnoresBody()
   patch(): never {
     throw methodNotAllowed();
   }
@@ -102,6 +104,7 @@ export class ConsentsController {
   @Put('consents/:id')
   @Access('staff', 'compliance', 'integration')
   @ApiExcludeEndpoint() // always 405: documented on GET /consents/{id}
+  @IgnoresBody()
   put(): never {
     throw methodNotAllowed();
   }
@@ -110,6 +113,7 @@ export class ConsentsController {
   @Delete('consents/:id')
   @Access('staff', 'compliance', 'integration')
   @ApiExcludeEndpoint() // always 405: documented on GET /consents/{id}
+  @IgnoresBody()
   remove(): never {
     throw methodNotAllowed();
   }

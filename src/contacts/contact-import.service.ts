@@ -1,22 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { parse } from 'csv-parse';
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { EntityManager } from 'typeorm';
 import { AuditInput, AuditService } from '../audit/audit.service.js';
-import { DomainError, ValidationFailedError } from '../common/errors/domain.error.js';
+import { DomainError } from '../common/errors/domain.error.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { CONTACT_COLUMNS, ContactRow, toContactResponse } from './contact.mapper.js';
 import { unionBy } from './contact-fields.js';
-import { mapHeaders, recordFromCells } from './csv-columns.js';
+import { csvSource, textChunks, vcardSource, type SourceState } from './import-source.js';
 import { LANGUAGE_TAG } from './dto/create-contact.dto.js';
 import { ImportRejectionDto, ImportResultDto } from './dto/contact.response.dto.js';
 import { isEmail, normaliseEmail } from './email.js';
 import { ImportRecord, splitFullName } from './import-record.js';
 import { toE164 } from './phone.js';
-import { parseVCards } from './vcard.js';
 import { queryRows } from '../database/query-rows.js';
+
+export { guessDelimiter } from './import-source.js';
 
 export type ImportFormat = 'csv' | 'vcard';
 
@@ -107,44 +107,6 @@ export function validateRecord(r: ImportRecord): ValidRow | string {
 const LINKEDIN = /(^|\.)linkedin\.com$/i;
 const XING = /(^|\.)xing\.com$/i;
 
-/** The separator of a CSV file, guessed from its header line (Excel in many locales writes `;`). */
-export function guessDelimiter(text: string): string {
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const counts = [',', ';', '\t'].map((d) => [d, firstLine.split(d).length - 1] as const);
-  counts.sort((a, b) => b[1] - a[1]);
-  return counts[0][1] > 0 ? counts[0][0] : ',';
-}
-
-/** The CSV body as import records, streamed through csv-parse. */
-async function* csvRecords(text: string): AsyncGenerator<ImportRecord> {
-  const parser = Readable.from([text]).pipe(
-    parse({
-      bom: true,
-      delimiter: guessDelimiter(text),
-      relax_column_count: true,
-      skip_empty_lines: true,
-      relax_quotes: true,
-    }),
-  );
-  let fields: (string | undefined)[] | undefined;
-  let row = 0;
-  for await (const cells of parser as AsyncIterable<string[]>) {
-    if (!fields) {
-      fields = mapHeaders(cells);
-      if (!fields.some((f) => f === 'givenName' || f === 'familyName' || f === 'fullName')) {
-        throw new ValidationFailedError(
-          'The CSV header row names no name column (givenName/familyName, first_name/last_name or name)',
-          [{ field: 'header', message: 'no name column' }],
-        );
-      }
-      continue;
-    }
-    row += 1;
-    if (cells.every((c) => !c.trim())) continue;
-    yield recordFromCells(row, fields, cells);
-  }
-}
-
 /** A contact the import writes: an existing one (matched on e-mail) or a new one. */
 interface Target {
   id: string;
@@ -165,27 +127,17 @@ export class ContactImportService {
     private readonly notifier: RecipientNotifier,
   ) {}
 
-  async import(body: unknown, format: ImportFormat, dryRun: boolean): Promise<ImportResultDto> {
-    if (typeof body !== 'string' || !body.trim()) {
-      throw new DomainError(
-        'EMPTY_IMPORT',
-        'The request body is empty: send a CSV file with a header row or vCards',
-        400,
-      );
-    }
+  /** Reads the file from `body` as it arrives (never held whole) and writes it in batches, in one transaction. */
+  async import(body: Readable, format: ImportFormat, dryRun: boolean): Promise<ImportResultDto> {
     const result: ImportResultDto = { created: [], updated: [], rejected: [], dryRun };
     const byEmail = new Map<string, Target>();
     const createdIds = new Set<string>();
     const updatedIds = new Set<string>();
     const orgIds = new Map<string, string | null>();
+    const state: SourceState = { content: false };
+    const chunks = textChunks(body, state);
     // One Unicode form (NFC) for every value, as the API's DTOs do: "Mu\u0308ller" and "Müller" are one name.
-    const text = body.normalize('NFC');
-    const source =
-      format === 'csv'
-        ? csvRecords(text)
-        : (async function* () {
-            yield* parseVCards(text);
-          })();
+    const source = format === 'csv' ? csvSource(chunks) : vcardSource(chunks);
 
     return this.tx.run(async (m) => {
       let batch: ImportRecord[] = [];
@@ -202,6 +154,13 @@ export class ContactImportService {
         if (batch.length >= IMPORT_BATCH) await flush();
       }
       await flush();
+      if (!any && !state.content) {
+        throw new DomainError(
+          'EMPTY_IMPORT',
+          'The request body is empty: send a CSV file with a header row or vCards',
+          400,
+        );
+      }
       if (!any && format === 'vcard') {
         throw new DomainError('EMPTY_IMPORT', 'No BEGIN:VCARD … END:VCARD block found in the body', 400);
       }

@@ -26,9 +26,10 @@ import {
   ApiTags,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Request, Response } from 'express';
 import { Access } from '../auth/access.decorator.js';
 import { DomainError } from '../common/errors/domain.error.js';
+import { StreamedBody } from '../common/http/body-policy.js';
 import { ProblemDto } from '../common/errors/problem.js';
 import { type IfMatch, IfMatchHeader } from '../common/http/etag.js';
 import { Page, PageOf, PageQueryDto } from '../common/http/pagination.js';
@@ -53,6 +54,8 @@ import { UpdateContactDto } from './dto/update-contact.dto.js';
 
 const ContactPage = PageOf(ContactResponseDto);
 const AffiliationPage = PageOf(AffiliationResponseDto);
+
+const IMPORT_TYPES = ['text/csv', 'text/vcard', 'text/x-vcard', 'text/directory'];
 
 function importFormat(contentType: string | undefined): ImportFormat {
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
@@ -118,16 +121,17 @@ export class ContactsController {
   @Post('import')
   @HttpCode(200)
   @Access('staff')
+  @StreamedBody(...IMPORT_TYPES)
   @ApiConsumes('text/csv', 'text/vcard')
   @ApiBody({ schema: { type: 'string' }, description: 'CSV with a header row, or one or more vCards' })
   @ApiOkResponse({ type: ImportResultDto })
   @ApiUnsupportedMediaTypeResponse({ description: 'Neither text/csv nor text/vcard', type: ProblemDto })
   import(
-    @Req() req: FastifyRequest,
+    @Req() req: Request,
     @Headers('content-type') contentType: string | undefined,
     @Query() q: ImportQueryDto,
   ): Promise<ImportResultDto> {
-    return this.importer.import(req.body, importFormat(contentType), q.dryRun === true);
+    return this.importer.import(req, importFormat(contentType), q.dryRun === true);
   }
 
   @Get(':id')
@@ -174,11 +178,11 @@ export class ContactsController {
   @Access('staff', 'compliance')
   @ApiProduces('text/vcard')
   @ApiOkResponse({ description: 'vCard 4.0', schema: { type: 'string' } })
-  async vcard(@Param() { id }: UuidParam, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async vcard(@Param() { id }: UuidParam, @Res({ passthrough: true }) reply: Response): Promise<string> {
     const card = await this.contacts.vcard(id);
-    reply.header('Content-Type', 'text/vcard; charset=utf-8');
-    reply.header('Content-Disposition', `attachment; filename="contact-${id}.vcf"`);
-    reply.header('Cache-Control', 'no-store');
+    reply.setHeader('Content-Type', 'text/vcard; charset=utf-8');
+    reply.setHeader('Content-Disposition', `attachment; filename="contact-${id}.vcf"`);
+    reply.setHeader('Cache-Control', 'no-store');
     return card;
   }
 

@@ -149,28 +149,29 @@ function labelOf(p: Property): string | undefined {
   return types[0];
 }
 
-/** Unfolds lines (§3.2) and reads every BEGIN:VCARD … END:VCARD block. Cards without a name still come back (and are rejected later). */
-export function parseVCards(text: string): ImportRecord[] {
-  const unfolded = text
-    .replace(/\r\n/g, '\n')
-    .replace(/\r/g, '\n')
-    .replace(/\n[ \t]/g, '');
-  const records: ImportRecord[] = [];
-  let current: ImportRecord | undefined;
-  for (const rawLine of unfolded.split('\n')) {
+/**
+ * Reads BEGIN:VCARD … END:VCARD blocks from unfolded content lines fed one at a time, so a file can be read
+ * as a stream. Cards without a name still come back (and are rejected later).
+ */
+export class VCardReader {
+  private current: ImportRecord | undefined;
+  private count = 0;
+
+  /** Takes one unfolded line; answers the card it completes, if any. */
+  push(rawLine: string): ImportRecord | undefined {
     const line = rawLine.trimEnd();
-    if (!line) continue;
+    if (!line) return undefined;
     const prop = parseLine(line);
-    if (!prop) continue;
+    if (!prop) return undefined;
     if (prop.name === 'BEGIN' && prop.value.toUpperCase() === 'VCARD') {
-      current = { row: records.length + 1, emails: [], phones: [], tags: [] };
-      continue;
+      this.current = { row: ++this.count, emails: [], phones: [], tags: [] };
+      return undefined;
     }
-    if (!current) continue;
+    const current = this.current;
+    if (!current) return undefined;
     if (prop.name === 'END' && prop.value.toUpperCase() === 'VCARD') {
-      records.push(current);
-      current = undefined;
-      continue;
+      this.current = undefined;
+      return withNames(current);
     }
     const value = prop.value;
     switch (prop.name) {
@@ -232,13 +233,54 @@ export function parseVCards(text: string): ImportRecord[] {
       default:
         break;
     }
+    return undefined;
   }
-  for (const r of records) {
-    if ((!r.givenName || !r.familyName) && r.fullName) {
-      const split = splitFullName(r.fullName);
-      r.givenName ??= split.givenName;
-      r.familyName ??= split.familyName;
+}
+
+function withNames(r: ImportRecord): ImportRecord {
+  if ((!r.givenName || !r.familyName) && r.fullName) {
+    const split = splitFullName(r.fullName);
+    r.givenName ??= split.givenName;
+    r.familyName ??= split.familyName;
+  }
+  return r;
+}
+
+/** Unfolds content lines (§3.2): a line starting with a space or tab continues the one before. */
+export async function* unfoldLines(lines: AsyncIterable<string>): AsyncGenerator<string> {
+  let pending: string | undefined;
+  for await (const raw of lines) {
+    const line = raw.replace(/\r$/, '');
+    if (pending !== undefined && (line.startsWith(' ') || line.startsWith('\t'))) {
+      pending += line.slice(1);
+      continue;
     }
+    if (pending !== undefined) yield pending;
+    pending = line;
+  }
+  if (pending !== undefined) yield pending;
+}
+
+/** Every card of a stream of lines. */
+export async function* vcardRecords(lines: AsyncIterable<string>): AsyncGenerator<ImportRecord> {
+  const reader = new VCardReader();
+  for await (const line of unfoldLines(lines)) {
+    const card = reader.push(line);
+    if (card) yield card;
+  }
+}
+
+/** Every card of a whole text (unfolded per §3.2). */
+export function parseVCards(text: string): ImportRecord[] {
+  const unfolded = text
+    .replace(/\r\n/g, '\n')
+    .replace(/\r/g, '\n')
+    .replace(/\n[ \t]/g, '');
+  const reader = new VCardReader();
+  const records: ImportRecord[] = [];
+  for (const line of unfolded.split('\n')) {
+    const card = reader.push(line);
+    if (card) records.push(card);
   }
   return records;
 }

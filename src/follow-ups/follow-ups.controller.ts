@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { Response } from 'express';
 import { ApiMissing, ApiMissingOrStale } from '../interactions/api-problems.js';
 import { Access, Public } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
@@ -74,11 +74,11 @@ export class CalendarFeedController {
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'text/calendar (RFC 5545)', schema: { type: 'string' } })
   @ApiUnauthorizedResponse({ description: 'Missing, unknown or rotated token', type: ProblemDto })
-  async feed(@Query() q: CalendarFeedQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async feed(@Query() q: CalendarFeedQueryDto, @Res({ passthrough: true }) reply: Response): Promise<string> {
     const body = await this.followUps.calendar(q.token);
-    reply.header('Content-Type', 'text/calendar; charset=utf-8');
-    reply.header('Cache-Control', 'private, no-store');
-    reply.header('Referrer-Policy', 'no-referrer');
+    reply.setHeader('Content-Type', 'text/calendar; charset=utf-8');
+    reply.setHeader('Cache-Control', 'private, no-store');
+    reply.setHeader('Referrer-Policy', 'no-referrer');
     return body;
   }
 

@@ -1,5 +1,5 @@
 import { exportJWK, generateKeyPair, SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
-import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID } from 'node:crypto';
 import { startOidcProvider, TestOidcProvider } from '../support/oidc.js';
 import { createTestApp, TestApp } from '../setup/test-app.js';
 
@@ -23,14 +23,11 @@ describe('OIDC bearer tokens (real oidc-provider)', () => {
   let t: TestApp;
   let recipientId: string;
   let hrToolKeyId: string;
-  let recipientNote = '';
 
   const bearer = (token: string) => ({
     get: (p: string) => t.request().get(`/api/v1${p}`).set('Authorization', `Bearer ${token}`),
     post: (p: string, body: object) => t.request().post(`/api/v1${p}`).set('Authorization', `Bearer ${token}`).send(body),
   });
-  /** Feature endpoints are built concurrently: tests that use them run only once they are routed. */
-  const routed = (method: 'GET' | 'POST', url: string) => t.app.getHttpAdapter().getInstance().hasRoute({ method, url: `/api/v1${url}` });
   const users = async (): Promise<UserItem[]> => (await t.api().get('/users?limit=200').expect(200)).body.items as UserItem[];
 
   beforeAll(async () => {
@@ -38,36 +35,10 @@ describe('OIDC bearer tokens (real oidc-provider)', () => {
     t = await createTestApp({ env: { OIDC_ISSUER: idp.issuer, OIDC_AUDIENCE: AUDIENCE, OIDC_ROLES_CLAIM: ROLES_CLAIM } });
 
     // Register the OAuth client `hr-tool` as the integration of one recipient.
-    const [{ t: recipients }] = await t.sql<{ t: string | null }>(`SELECT to_regclass('recipients')::text AS t`);
-    if (recipients) {
-      const viaApi = await t.api().post('/recipients', { name: 'HR tool', kind: 'internal_tool' });
-      if (viaApi.status === 201) recipientId = viaApi.body.id as string;
-      else {
-        // POST /recipients is not wired yet: a fixture row (the sealed webhook secret is a placeholder, never used here).
-        recipientNote = ' (recipient inserted in SQL: POST /recipients not available yet)';
-        const cols = await t.sql<{ column_name: string }>(
-          `SELECT column_name FROM information_schema.columns WHERE table_name = 'recipients' AND column_name = 'webhook_secret_sealed'`,
-        );
-        const [row] = cols.length
-          ? await t.sql<{ id: string }>(`INSERT INTO recipients (name, kind, webhook_secret_sealed) VALUES ('HR tool', 'internal_tool', 'placeholder') RETURNING id`)
-          : await t.sql<{ id: string }>(`INSERT INTO recipients (name, kind) VALUES ('HR tool', 'internal_tool') RETURNING id`);
-        recipientId = row.id;
-      }
-      const key = await t.api().post('/api-keys', { name: 'HR tool (OAuth)', role: 'integration', recipientId, oauthClientId: 'hr-tool' }).expect(201);
-      hrToolKeyId = key.body.id as string;
-      expect(key.body.oauthClientId).toBe('hr-tool');
-    } else {
-      // The recipients table does not exist yet on this branch: the API cannot check the recipient, so the
-      // integration key is written directly (the OIDC path under test reads only api_keys).
-      recipientNote = ' (recipients table missing: integration key inserted in SQL)';
-      recipientId = randomUUID();
-      const [row] = await t.sql<{ id: string }>(
-        `INSERT INTO api_keys (name, role, recipient_id, oauth_client_id, prefix, key_hash, created_by)
-         VALUES ('HR tool (OAuth)', 'integration', $1, 'hr-tool', 'rapk_none', $2, 'test') RETURNING id`,
-        [recipientId, createHash('sha256').update(randomUUID()).digest('hex')],
-      );
-      hrToolKeyId = row.id;
-    }
+    recipientId = (await t.api().post('/recipients', { name: 'HR tool', kind: 'internal_tool' }).expect(201)).body.id as string;
+    const key = await t.api().post('/api-keys', { name: 'HR tool (OAuth)', role: 'integration', recipientId, oauthClientId: 'hr-tool' }).expect(201);
+    hrToolKeyId = key.body.id as string;
+    expect(key.body.oauthClientId).toBe('hr-tool');
   });
 
   afterAll(async () => {
@@ -112,10 +83,6 @@ describe('OIDC bearer tokens (real oidc-provider)', () => {
     });
 
     it('should let a staff token use staff endpoints, audited under the signed-in user', async () => {
-      if (!routed('POST', '/contacts') || !routed('GET', '/contacts')) {
-        console.warn('skipped: POST/GET /api/v1/contacts are not routed yet');
-        return;
-      }
       const subject = `writer-${randomUUID()}`;
       const token = await idp.staffToken({ subject, roles: 'staff', name: 'Wendy Writer' });
       const created = await bearer(token).post('/contacts', { givenName: 'Ada', familyName: 'Lovelace' }).expect(201);
@@ -216,7 +183,7 @@ describe('OIDC bearer tokens (real oidc-provider)', () => {
   });
 
   describe('client-credentials integration', () => {
-    it(`should let a registered client act as its integration key: 403 (integration role) on /users${recipientNote}`, async () => {
+    it(`should let a registered client act as its integration key: 403 (integration role) on /users`, async () => {
       const token = await idp.clientCredentialsToken('hr-tool');
       expect(decodeJwt(token)).toMatchObject({ client_id: 'hr-tool', aud: AUDIENCE, iss: idp.issuer });
       const res = await bearer(token).get('/users').expect(403);
@@ -226,10 +193,6 @@ describe('OIDC bearer tokens (real oidc-provider)', () => {
     });
 
     it('should let the registered client run the consent check for its own recipient only', async () => {
-      if (!routed('GET', '/consent-check') || !routed('POST', '/purposes') || recipientNote) {
-        console.warn('skipped: consent check, purposes or recipients are not available yet');
-        return;
-      }
       const purpose = `newsletter-${randomUUID().slice(0, 8)}`;
       await t.api().post('/purposes', { key: purpose, name: 'Newsletter', description: 'News', legalBasis: 'consent', dataCategories: ['givenName'] }).expect(201);
       const other = await t.api().post('/recipients', { name: 'Someone else', kind: 'internal_tool' }).expect(201);

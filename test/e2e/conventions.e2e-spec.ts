@@ -212,7 +212,8 @@ describe('API conventions', () => {
         ...[...html.matchAll(/<link\b[^>]*rel="stylesheet"[^>]*href="([^"]+)"/gi)].map((m) => m[1]),
       ];
       expect(urls.length).toBeGreaterThanOrEqual(3);
-      const base = 'http://rapport.test/docs';
+      // Relative URLs resolve as a browser resolves them: against <base href> when the page has one.
+      const base = new URL(/<base href="([^"]+)"/.exec(html)?.[1] ?? '/docs', 'http://rapport.test').toString();
       for (const u of urls) {
         const resolved = new URL(u, base);
         expect({ u, origin: resolved.origin }).toEqual({ u, origin: 'http://rapport.test' });

@@ -1,18 +1,20 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 import pg from 'pg';
 import request from 'supertest';
 import { fileURLToPath } from 'node:url';
 import { createDatabase } from '../../src/database/create-database.js';
+import { createRootLogger, PinoLoggerService } from '../../src/common/logging/logger.js';
 
 export const API = '/api/v1';
 
 export interface TestApp {
-  app: NestFastifyApplication;
+  app: NestExpressApplication;
   /** Raw supertest on the app's server. */
   request: () => ReturnType<typeof request>;
   /** Calls under /api/v1 with an API key (admin by default). */
@@ -23,6 +25,8 @@ export interface TestApp {
   sql: <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
   /** Creates an API key with the admin key and returns its secret. */
   createKey: (role: 'admin' | 'staff' | 'compliance' | 'integration', extra?: Record<string, unknown>) => Promise<string>;
+  /** The log lines written so far (only with `captureLogs`). */
+  logs: string[];
   /** Stops the app and drops its database, unless `keepDatabase` (to start another app on it: a restart). */
   close: (options?: { keepDatabase?: boolean }) => Promise<void>;
 }
@@ -35,6 +39,8 @@ export interface CreateTestAppOptions {
    * restart. The new app takes the database over (its `close()` drops it). Pass the same MASTER_KEY in `env`.
    */
   databaseUrl?: string;
+  /** Captures every log line the app writes (pino JSON, at `debug`) in `TestApp.logs`, as production writes them. */
+  captureLogs?: boolean;
 }
 
 export interface ApiClient {
@@ -113,12 +119,23 @@ export async function createTestApp(options: CreateTestAppOptions = {}): Promise
   const { useExplicitClasses } = await import('../../src/database/data-source.js');
   useExplicitClasses(await loadSchemaClasses());
   const { AppModule } = await import('../../src/app.module.js');
-  const { createAdapter, configureApp } = await import('../../src/app.setup.js');
+  const { APP_OPTIONS, configureApp } = await import('../../src/app.setup.js');
+  const logs: string[] = [];
+  const root = options.captureLogs
+    ? createRootLogger(
+        'debug',
+        new Writable({
+          write(chunk: Buffer, _enc, done) {
+            logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+            done();
+          },
+        }),
+      )
+    : undefined;
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter('silent'), { logger: false });
-  await configureApp(app);
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ ...APP_OPTIONS, logger: root ? new PinoLoggerService(root) : false });
+  await configureApp(app, root);
   await app.init();
-  await app.getHttpAdapter().getInstance().ready();
 
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const server = app.getHttpServer();
@@ -140,6 +157,7 @@ export async function createTestApp(options: CreateTestAppOptions = {}): Promise
     api,
     adminKey,
     databaseUrl,
+    logs,
     sql: async <T>(query: string, params?: unknown[]) => (await pool.query(query, params)).rows as T[],
     createKey: async (role, extra = {}) => {
       const res = await api().post('/api-keys', { name: `${role} key`, role, ...extra });

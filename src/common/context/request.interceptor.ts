@@ -1,19 +1,20 @@
 import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor, StreamableFile } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Request, Response } from 'express';
 import { Observable } from 'rxjs';
 import type { Principal } from '../../auth/role.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { IdempotencyService, requestFingerprint } from '../../idempotency/idempotency.service.js';
 import { DomainError } from '../errors/domain.error.js';
+import { assertBodyAllowed, bodyPolicyOf, type BodyPolicy } from '../http/body-policy.js';
 import { etagOf } from '../http/etag.js';
 import { requestContext, RequestContext } from './request-context.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const NO_TRANSACTION_KEY = 'rapport:no-transaction';
 
-type Req = FastifyRequest & { user?: Principal };
+type Req = Request & { id: string; user?: Principal };
 
 function etagFor(body: unknown): string | undefined {
   if (body && typeof body === 'object' && !Array.isArray(body) && !(body instanceof StreamableFile)) {
@@ -30,6 +31,9 @@ function etagFor(body: unknown): string | undefined {
  */
 @Injectable()
 export class RequestInterceptor implements NestInterceptor {
+  /** Each handler's body policy, read from its metadata once. */
+  private readonly policies = new WeakMap<object, BodyPolicy>();
+
   constructor(
     private readonly tx: TransactionService,
     private readonly idempotency: IdempotencyService,
@@ -39,10 +43,17 @@ export class RequestInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
     const req = http.getRequest<Req>();
-    const reply = http.getResponse<FastifyReply>();
-    const ctx: RequestContext = { requestId: String(req.id), principal: req.user };
-    const method = req.method.toUpperCase();
-    const noTx = this.reflector.get<boolean>(NO_TRANSACTION_KEY, context.getHandler());
+    const reply = http.getResponse<Response>();
+    const ctx: RequestContext = { requestId: req.id, principal: req.user };
+    const method = req.method;
+    const handler = context.getHandler();
+    let policy = this.policies.get(handler);
+    if (!policy) {
+      policy = bodyPolicyOf(context.getClass().prototype as object, handler.name, handler as never);
+      this.policies.set(handler, policy);
+    }
+    assertBodyAllowed(policy, req.headers, req.body);
+    const noTx = this.reflector.get<boolean>(NO_TRANSACTION_KEY, handler);
 
     if (!MUTATING.has(method) || noTx) {
       return new Observable((subscriber) =>
@@ -50,7 +61,7 @@ export class RequestInterceptor implements NestInterceptor {
           next.handle().subscribe({
             next: (body) => {
               const etag = etagFor(body);
-              if (etag) reply.header('ETag', etag);
+              if (etag) reply.setHeader('ETag', etag);
               subscriber.next(body);
             },
             error: (e) => subscriber.error(e),
@@ -61,7 +72,7 @@ export class RequestInterceptor implements NestInterceptor {
     }
 
     const status =
-      this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ??
+      this.reflector.get<number>(HTTP_CODE_METADATA, handler) ??
       (method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
     const rawKey = req.headers['idempotency-key'];
     const key = method === 'POST' && typeof rawKey === 'string' ? rawKey : undefined;
@@ -75,8 +86,8 @@ export class RequestInterceptor implements NestInterceptor {
         const claim = await this.idempotency.claim(scope, key, requestFingerprint(method, req.url, req.body));
         if (claim.kind === 'replay') {
           reply.status(claim.response.status);
-          for (const [h, v] of Object.entries(claim.response.headers)) reply.header(h, v);
-          reply.header('Idempotent-Replayed', 'true');
+          for (const [h, v] of Object.entries(claim.response.headers)) reply.setHeader(h, v);
+          reply.setHeader('Idempotent-Replayed', 'true');
           return claim.response.body;
         }
       }
@@ -91,7 +102,7 @@ export class RequestInterceptor implements NestInterceptor {
             const etag = etagFor(body);
             if (etag) headers.ETag = etag;
             if (key) await this.idempotency.complete(manager, scope, key, { status, headers, body });
-            for (const [h, v] of Object.entries(headers)) reply.header(h, v);
+            for (const [h, v] of Object.entries(headers)) reply.setHeader(h, v);
             return body;
           }),
         );

@@ -27,10 +27,12 @@ const codeForStatus: Record<number, string> = {
   410: 'GONE',
   412: 'PRECONDITION_FAILED',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'UNPROCESSABLE_CONTENT',
   428: 'PRECONDITION_REQUIRED',
   429: 'TOO_MANY_REQUESTS',
+  431: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
   500: 'INTERNAL_ERROR',
   503: 'SERVICE_UNAVAILABLE',
 };
@@ -46,6 +48,8 @@ function fromDatabaseError(err: QueryFailedError & { code?: string; constraint?:
     case '23502':
       return { status: 400, code: 'CONSTRAINT_VIOLATION', detail: `A value breaks a rule of the data model${err.constraint ? ` (${err.constraint})` : ''}` };
     case '22P02':
+    case '22021': // a NUL or an invalid byte sequence in a text value
+    case '22P05':
     case '22007':
     case '22008':
     case '22003':
@@ -59,23 +63,29 @@ function fromDatabaseError(err: QueryFailedError & { code?: string; constraint?:
   }
 }
 
-/** Fastify's own errors (body parsing, size limit, content type) carry a statusCode and an FST_ code. */
-function fromFastifyError(err: { code?: string; statusCode?: number; message?: string }) {
-  if (typeof err.code !== 'string' || !err.code.startsWith('FST_') || !err.statusCode) return undefined;
-  const map: Record<string, string> = {
-    FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-    FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-    FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
-    FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
-    FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
-  };
-  const detail =
-    err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-      ? 'The request body is larger than this endpoint accepts'
-      : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-        ? 'This Content-Type is not accepted here'
-        : (err.message ?? 'Bad request');
-  return { status: err.statusCode, code: map[err.code] ?? codeForStatus[err.statusCode] ?? 'BAD_REQUEST', detail };
+/**
+ * Errors of the HTTP edge: body-parser's and Express's http-errors (`type` such as `entity.parse.failed`,
+ * `entity.too.large`, `encoding.unsupported`, a numeric `status`). Express's adapter hands them to Nest wrapped
+ * in an HttpException whose `cause` is the original; edge middleware passes them as they are.
+ */
+function fromHttpError(err: { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown }) {
+  const status = typeof err.statusCode === 'number' ? err.statusCode : typeof err.status === 'number' ? err.status : undefined;
+  if (!status || status >= 500 || typeof err.type !== 'string') return undefined;
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return { status: 400, code: 'MALFORMED_JSON', detail: 'The request body is not valid JSON (an object or an array)' };
+    case 'entity.too.large':
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: 'The request body is larger than this endpoint accepts' };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'This content encoding or charset is not accepted here' };
+    case 'request.aborted':
+      return { status: 400, code: 'BAD_REQUEST', detail: 'The request was aborted by the client' };
+    case 'request.size.invalid':
+      return { status: 400, code: 'BAD_REQUEST', detail: 'The request body does not match its Content-Length' };
+    default:
+      return { status, code: codeForStatus[status] ?? 'BAD_REQUEST', detail: 'The request could not be read' };
+  }
 }
 
 export function toProblem(exception: unknown, requestId?: string, instance?: string): { body: ProblemBody; headers: Record<string, string> } {
@@ -86,10 +96,10 @@ export function toProblem(exception: unknown, requestId?: string, instance?: str
   let extra: Record<string, unknown> = {};
   let headers: Record<string, string> = {};
 
-  // The Fastify adapter wraps Fastify's own 4xx errors (body parsing, size, content type) in an HttpException
-  // with the original as `cause`: map the original, so e.g. malformed JSON is MALFORMED_JSON, not BAD_REQUEST.
+  // The Express adapter wraps body-parser's errors in an HttpException with the original as `cause`: map the
+  // original, so e.g. malformed JSON is MALFORMED_JSON, not BAD_REQUEST.
   const cause = exception instanceof HttpException ? (exception as { cause?: unknown }).cause : undefined;
-  if (cause && typeof cause === 'object' && fromFastifyError(cause as never)) exception = cause;
+  if (cause && typeof cause === 'object' && fromHttpError(cause as never)) exception = cause;
 
   if (exception instanceof DomainError) {
     status = exception.status;
@@ -116,12 +126,12 @@ export function toProblem(exception: unknown, requestId?: string, instance?: str
     const mapped = fromDatabaseError(exception as never);
     if (mapped) ({ status, code, detail } = mapped);
   } else if (exception && typeof exception === 'object') {
-    const mapped = fromFastifyError(exception as never);
+    const mapped = fromHttpError(exception as never);
     if (mapped) ({ status, code, detail } = mapped);
-    else if (exception instanceof SyntaxError && (exception as { statusCode?: number }).statusCode === 400) {
+    else if (exception instanceof URIError) {
       status = 400;
-      code = 'MALFORMED_JSON';
-      detail = 'The request body is not valid JSON';
+      code = 'MALFORMED_URL';
+      detail = 'The request path holds a malformed percent-encoding';
     }
   }
 
@@ -139,35 +149,45 @@ export function toProblem(exception: unknown, requestId?: string, instance?: str
   return { body, headers };
 }
 
+interface HttpRequest {
+  id?: string;
+  originalUrl?: string;
+  url?: string;
+}
+interface HttpResponse {
+  headersSent: boolean;
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+  end(body: string): unknown;
+}
+
+const logger = new Logger('Errors');
+
+/** Writes `exception` as a problem+json answer (also used by the edge middleware, before Nest's router). */
+export function sendProblem(exception: unknown, req: HttpRequest | undefined, res: HttpResponse): void {
+  const path = (req?.originalUrl ?? req?.url)?.split('?')[0];
+  const { body, headers } = toProblem(exception, req?.id, path);
+  if (body.status >= 500) {
+    const err = exception as Error;
+    // Name, message and stack only: never the request (its body or headers may hold personal data or secrets).
+    logger.error({ requestId: req?.id, err: { name: err?.name, message: err?.message, stack: err?.stack } }, 'Unhandled error');
+  }
+  if (res.headersSent) return;
+  res.statusCode = body.status;
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  if (exception instanceof HttpException) {
+    const h = (exception as HttpException & { headers?: Record<string, string> }).headers;
+    if (h) for (const [k, v] of Object.entries(h)) res.setHeader(k, v);
+  }
+  res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
 /** The one place that turns errors into HTTP: RFC 9457 problem details, never a stack or SQL text. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<{ id?: string; url?: string }>();
-    const reply = ctx.getResponse<{
-      status(code: number): unknown;
-      header(k: string, v: string): unknown;
-      send(b: unknown): unknown;
-      sent?: boolean;
-    }>();
-    const path = req?.url?.split('?')[0];
-    const { body, headers } = toProblem(exception, req?.id, path);
-    if (body.status >= 500) {
-      const err = exception as Error;
-      this.logger.error({ requestId: req?.id, err: { name: err?.name, message: err?.message, stack: err?.stack } }, 'Unhandled error');
-    }
-    if (reply.sent) return;
-    reply.status(body.status);
-    for (const [k, v] of Object.entries(headers)) reply.header(k, v);
-    if (exception instanceof HttpException) {
-      const h = (exception as HttpException & { headers?: Record<string, string> }).headers;
-      if (h) for (const [k, v] of Object.entries(h)) reply.header(k, v);
-    }
-    reply.header('Content-Type', 'application/problem+json; charset=utf-8');
-    reply.send(JSON.stringify(body));
+    sendProblem(exception, ctx.getRequest<HttpRequest>(), ctx.getResponse<HttpResponse>());
   }
 }
-
