@@ -186,4 +186,27 @@ describe('Issue 13 findings', () => {
       await t.api().delete(`/api-keys/${id}`).set('If-Match', '"2"').expect(204);
     });
   });
+
+  describe('finding 5: answers with personal data could be cached', () => {
+    it('finding 5: every authenticated /api/v1 answer carries Cache-Control: no-store; public ones keep their own', async () => {
+      const id = await newContact('Cached');
+      const answers: [string, { headers: Record<string, string> }][] = [
+        ['GET /contacts', await t.api(staff).get('/contacts').expect(200)],
+        ['GET /contacts/:id', await t.api(staff).get(`/contacts/${id}`).expect(200)],
+        ['POST /contacts', await t.api(staff).post('/contacts', { givenName: 'Cara', familyName: 'Cached' }).expect(201)],
+        ['POST /contacts/search', await t.api(staff).post('/contacts/search', { q: 'Cached' }).expect(200)],
+        ['GET /contacts/:id/interactions', await t.api(staff).get(`/contacts/${id}/interactions`).expect(200)],
+        ['GET /contacts/:id/consents', await t.api(staff).get(`/contacts/${id}/consents`).expect(200)],
+        ['GET /contacts/:id/export', await t.api(compliance).get(`/contacts/${id}/export`).expect(200)],
+        ['GET /audit-events', await t.api(compliance).get('/audit-events').expect(200)],
+        ['GET /disclosures', await t.api(compliance).get('/disclosures').expect(200)],
+        ['GET /api-keys', await t.api().get('/api-keys').expect(200)],
+        ['GET /contacts/:id (404)', await t.api(staff).get('/contacts/00000000-0000-4000-8000-000000000000').expect(404)],
+      ];
+      for (const [what, res] of answers) expect({ what, cacheControl: res.headers['cache-control'] }).toEqual({ what, cacheControl: 'no-store' });
+      // A handler's own choice is kept.
+      const jwks = await t.request().get('/.well-known/jwks.json').expect(200);
+      expect(jwks.headers['cache-control']).toBe('public, max-age=300');
+    });
+  });
 });
