@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 import type { Role } from '../auth/role.js';
 
 @Entity('api_keys')
@@ -16,5 +16,7 @@ export class ApiKey {
   @Column('timestamptz', { nullable: true }) expiresAt: Date | null;
   @Column('timestamptz', { nullable: true }) revokedAt: Date | null;
   @Column('text', { nullable: true }) createdBy: string | null;
+  /** Bumped on every change (revocation, restore): the ETag, checked against If-Match on DELETE. */
+  @VersionColumn() version: number;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

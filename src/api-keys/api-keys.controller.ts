@@ -1,8 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiPreconditionFailedResponse, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { actorIdOf, type Principal } from '../auth/role.js';
+import { ProblemDto } from '../common/errors/problem.js';
+import { IfMatch, IfMatchHeader } from '../common/http/etag.js';
 import { Page, PageOf, PageQueryDto } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/uuid-param.dto.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -37,12 +39,13 @@ export class ApiKeysController {
     return this.keys.findOne(id);
   }
 
-  /** Revokes a key at once: the next request with it is a 401. */
+  /** Revokes a key at once: the next request with it is a 401. Honours `If-Match` (412 on a stale version). */
   @Delete(':id')
   @HttpCode(204)
   @Access('admin')
   @ApiNoContentResponse({ description: 'Revoked' })
-  revoke(@Param() { id }: UuidParam): Promise<void> {
-    return this.keys.revoke(id);
+  @ApiPreconditionFailedResponse({ description: 'If-Match names a stale version', type: ProblemDto })
+  revoke(@Param() { id }: UuidParam, @IfMatchHeader() ifMatch: IfMatch): Promise<void> {
+    return this.keys.revoke(id, ifMatch);
   }
 }

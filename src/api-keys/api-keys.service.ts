@@ -4,6 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import { Principal } from '../auth/role.js';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
+import { assertIfMatch, IfMatch } from '../common/http/etag.js';
 import { Page, PageQueryDto } from '../common/http/pagination.js';
 import { authConfig } from '../config/app.config.js';
 import { pageByCreation } from '../database/page-by-creation.js';
@@ -29,6 +30,7 @@ const toResponse = (k: ApiKey): ApiKeyResponseDto => ({
   prefix: k.prefix,
   expiresAt: k.expiresAt,
   revokedAt: k.revokedAt,
+  version: k.version,
   createdAt: k.createdAt,
 });
 
@@ -63,7 +65,7 @@ export class ApiKeysService implements OnApplicationBootstrap {
       const existing = await m.getRepository(ApiKey).findOneBy({ keyHash });
       if (existing && !existing.revokedAt && (!existing.expiresAt || existing.expiresAt > new Date()) && existing.role === 'admin') return;
       if (existing) {
-        await m.query('UPDATE api_keys SET revoked_at = NULL, expires_at = NULL, role = $2 WHERE id = $1', [existing.id, 'admin']);
+        await m.query('UPDATE api_keys SET revoked_at = NULL, expires_at = NULL, role = $2, version = version + 1 WHERE id = $1', [existing.id, 'admin']);
         await this.audit.record({ action: 'restore', entityType: 'api_key', entityId: existing.id, after: { role: 'admin', reason: 'ADMIN_API_KEY' } });
         return;
       }
@@ -133,9 +135,11 @@ export class ApiKeysService implements OnApplicationBootstrap {
     return toResponse(key);
   }
 
-  async revoke(id: string): Promise<void> {
-    const key = await this.repo.findOneBy({ id });
+  /** Revokes at once; `If-Match` must name the current version (412 otherwise), as on every DELETE. */
+  async revoke(id: string, ifMatch: IfMatch): Promise<void> {
+    const key = await this.repo.findOne({ where: { id }, lock: this.tx.inTransaction ? { mode: 'pessimistic_write' } : undefined });
     if (!key) throw new NotFoundError('API key', id);
+    assertIfMatch(ifMatch, key.version);
     if (!key.revokedAt) {
       const before = toResponse(key);
       key.revokedAt = new Date();

@@ -13,6 +13,8 @@ export class ApiKeyResponseDto {
   prefix: string;
   expiresAt: Date | null;
   revokedAt: Date | null;
+  /** Bumped on every change; sent as the ETag, and `DELETE` honours `If-Match` with it. */
+  version: number;
   createdAt: Date;
 }
 
