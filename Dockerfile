@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Rapport API image. Build: docker build -t rapport .   Run: see docker-compose.yml (PostgreSQL + the API).
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- build: all dependencies, compile TypeScript (with the Swagger CLI plugin), then drop dev dependencies ---
 FROM ${NODE_IMAGE} AS build

@@ -54,9 +54,14 @@ async function call(method, path, body) {
 }
 const pct = (xs, p) => { const s = [...xs].sort((x, y) => x - y); return Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] * 10) / 10; };
 
+// The server's resident memory, sampled every 250 ms for the whole run: peak per load run and overall.
+const rssMb = () => { try { return Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${a['server-pid']}/status`, 'utf8'))[1]) / 1024); } catch { return 0; } };
+let peakRss = 0, windowRss = 0;
+const rssTimer = a['server-pid'] ? setInterval(() => { const v = rssMb(); peakRss = Math.max(peakRss, v); windowRss = Math.max(windowRss, v); }, 250) : undefined;
+rssTimer?.unref();
 const results = []; const probes = [];
 const save = () => a.out && fs.writeFileSync(a.out, JSON.stringify({ system: a.system, profile: 'rapport', base: base.origin, date: new Date().toISOString(), node: process.version,
-  settings: { duration: Number(a.duration), warmup: Number(a.warmup), connections: a.connections, pipelining: 1, timeoutS: 10 }, results, probes }, null, 2));
+  settings: { duration: Number(a.duration), warmup: Number(a.warmup), connections: a.connections, pipelining: 1, timeoutS: 10 }, peakRssMb: peakRss || undefined, results, probes }, null, 2));
 const pgUid = uidOf('postgres');
 
 for (const name of a.endpoints.split(',').filter(Boolean)) {
@@ -65,7 +70,7 @@ for (const name of a.endpoints.split(',').filter(Boolean)) {
   if (smoke.status !== ep.ok) throw new Error(`smoke ${name}: ${smoke.status} ${smoke.text.slice(0, 300)}`);
   for (const c of a.connections.split(/[ ,]+/).filter(Boolean).map(Number)) {
     if (Number(a.warmup) > 0) await run(ep, c, Number(a.warmup));
-    let s0, s1;
+    let s0, s1; windowRss = 0;
     const t0 = setTimeout(() => { s0 = snapshot(); }, 1000);
     const t1 = setTimeout(() => { s1 = snapshot(); }, Math.max(2, Number(a.duration) - 1) * 1000);
     const r = await run(ep, c, Number(a.duration));
@@ -73,9 +78,9 @@ for (const name of a.endpoints.split(',').filter(Boolean)) {
     const cpu = s0 ? diff(s0, s1, { server: a['server-pid'] ? { pid: Number(a['server-pid']) } : {}, postgres: { uid: pgUid } }) : {};
     const row = { system: a.system, endpoint: name, label: ep.label, connections: c, duration: Number(a.duration), reqPerSec: Math.round(r.requests.average),
       requests: r.requests.total, latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, avg: r.latency.average, max: r.latency.max },
-      non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, cpu };
+      non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, cpu, peakRssMb: windowRss || undefined };
     results.push(row); save();
-    console.log(`${name.padEnd(8)} c=${String(c).padEnd(4)} ${String(row.reqPerSec).padStart(6)} req/s  p50 ${row.latencyMs.p50} ms  p99 ${row.latencyMs.p99} ms  non2xx ${row.non2xx} err ${row.errors}`);
+    console.log(`${name.padEnd(8)} c=${String(c).padEnd(4)} ${String(row.reqPerSec).padStart(6)} req/s  p50 ${row.latencyMs.p50} ms  p99 ${row.latencyMs.p99} ms  non2xx ${row.non2xx} err ${row.errors}${row.peakRssMb ? `  rss ${row.peakRssMb} MB` : ''}`);
   }
 }
 
@@ -87,15 +92,17 @@ const PROBES = {
   search: { label: 'POST /api/v1/contacts/search (one client, sequential)', n: 200, ok: 200, req: () => ['POST', '/api/v1/contacts/search', searchBody()] },
 };
 for (const name of a.probes.split(',').filter(Boolean)) {
-  const p = PROBES[name]; const ms = [];
+  const p = PROBES[name]; const ms = []; windowRss = 0;
   for (let i = 0; i < 3; i++) await call(...p.req()); // warm-up
   for (let i = 0; i < p.n; i++) {
     const r = await call(...p.req());
     if (r.status !== p.ok) throw new Error(`probe ${name}: ${r.status} ${r.text.slice(0, 300)}`);
     ms.push(r.ms);
   }
-  const row = { probe: name, label: p.label, n: p.n, p50: pct(ms, 50), p95: pct(ms, 95), max: pct(ms, 100) };
+  const row = { probe: name, label: p.label, n: p.n, p50: pct(ms, 50), p95: pct(ms, 95), max: pct(ms, 100), peakRssMb: windowRss || undefined };
   probes.push(row); save();
   console.log(`${name.padEnd(10)} n=${p.n} p50 ${row.p50} ms  p95 ${row.p95} ms  max ${row.max} ms`);
 }
 save();
+
+if (peakRss) console.log(`server peak RSS ${peakRss} MB`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures Rapport against the anchors of ../shared/bench in one session, on this machine, with the same load.
-#   bench/run.sh                       anchors (raw node+pg, raw prepared) + Rapport, results in bench/results/<date>/
+#   bench/run.sh                       anchors (raw node+pg, bare Nest+Express+TypeORM) + Rapport, results in bench/results/<date>/
+#   ANCHORS="raw raw-prepared nest-express nest-fastify" bench/run.sh     every anchor
 #   ANCHORS="" bench/run.sh            Rapport only;  RESEED=1 re-creates Rapport's bench database
 #   ENDPOINTS=consent PROBES=bulk BENCH_CONNECTIONS=32 bench/run.sh     a quicker subset
 # Everything listens on and targets 127.0.0.1 only; every load run is bounded in time.
@@ -8,7 +9,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$(dirname "$HERE"); SHARED=$(cd "$ROOT/../shared/bench" && pwd)
 WORK=/tmp/rapport-bench; ANCHOR=$WORK/anchor
 export BENCH_RESULTS=${BENCH_RESULTS:-$HERE/results/$(date -u +%Y-%m-%d)}
-ANCHORS=${ANCHORS-"raw raw-prepared"}
+ANCHORS=${ANCHORS-"raw nest-express"}
 mkdir -p "$BENCH_RESULTS" "$WORK"
 
 # shared/ is read-only and its setup links node_modules into itself: work on a copy.
@@ -30,6 +31,7 @@ for a in $ANCHORS; do
   case $a in
     raw) "$ANCHOR/run-raw.sh" --endpoints "${ANCHOR_ENDPOINTS:-consent,get,post}" ;;
     raw-prepared) RAW_PREPARED=1 "$ANCHOR/run-raw.sh" --endpoints "${ANCHOR_ENDPOINTS:-consent,get,post}" ;;
+    nest-express) "$ANCHOR/run-nest.sh" express ;;
     nest-fastify) "$ANCHOR/run-nest.sh" fastify ;;
   esac
 done

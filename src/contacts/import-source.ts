@@ -32,6 +32,9 @@ export async function* textChunks(body: Readable, state: SourceState, limit = IM
     bytes += buf.length;
     if (bytes > limit) throw tooLarge();
     const text = decoder.write(buf);
+    if (text.includes('\u0000')) {
+      throw new DomainError('MALFORMED_IMPORT', 'The file holds a NUL character: it is not a text file; nothing was imported', 400);
+    }
     if (!state.content && /\S/.test(text.replace(/^\uFEFF/, ''))) state.content = true;
     if (text) yield text;
   }

@@ -128,9 +128,10 @@ describe('Issue 13 findings', () => {
         .post('/contacts/import')
         .set('Content-Type', 'text/csv')
         .send('givenName,familyName,email\nAn\u0000na,Nul,anna.nul@example.org\n');
-      // The import body is streamed to the importer, past every interceptor and pipe: PostgreSQL's refusal of the
-      // NUL is answered as a 400 (MALFORMED_VALUE, no field) by the problem filter, and the import writes nothing.
+      // The import body is streamed to the importer, past every interceptor and pipe: the reader refuses a file
+      // holding a NUL (not a text file) before anything is written.
       expect({ status: imported.status, type: imported.headers['content-type'] }).toEqual({ status: 400, type: expect.stringMatching(/^application\/problem\+json/) });
+      expect(imported.body.code).toBe('MALFORMED_IMPORT');
       // Malformed UTF-16 (a lone surrogate) is refused the same way: jsonb cannot store it either.
       expectValidation(await t.api(staff).post('/contacts', { givenName: 'Anna', familyName: 'Nul', emails: [{ address: 'anna\ud800@example.org' }] }), 'emails.0.address');
       expect(await contactsCount()).toBe(before + 1);
