@@ -70,7 +70,8 @@ async function bootstrap(): Promise<void> {
     }
     const dataDir = path.resolve(env.DATA_DIR ?? '.data');
     logger.log(`DATABASE_URL is not set: starting embedded PostgreSQL in ${dataDir}`);
-    embedded = startEmbeddedPostgres(dataDir);
+    // Supervised: restarted whenever it dies, for as long as this process runs (requests answer 503 meanwhile).
+    embedded = startEmbeddedPostgres(dataDir, { events: new Logger('EmbeddedPostgres') });
     process.env.DATABASE_URL = (await embedded).url;
   }
 

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../../database/connection-errors.js';
 import { DomainError, FieldError } from './domain.error.js';
 import { problemType } from './problem.js';
 
@@ -122,6 +123,11 @@ export function toProblem(exception: unknown, requestId?: string, instance?: str
     }
     if (status === 404 && detail.startsWith('Cannot ')) detail = 'No such resource or route';
     if (status === 429) code = 'RATE_LIMITED';
+  } else if (isDatabaseUnavailable(exception)) {
+    // The database is down, restarting or out of connections: not this request's fault, and worth a retry.
+    status = 503;
+    code = 'SERVICE_UNAVAILABLE';
+    detail = 'The database cannot be reached at the moment; retry shortly';
   } else if (exception instanceof QueryFailedError) {
     const mapped = fromDatabaseError(exception as never);
     if (mapped) ({ status, code, detail } = mapped);
@@ -133,6 +139,10 @@ export function toProblem(exception: unknown, requestId?: string, instance?: str
       code = 'MALFORMED_URL';
       detail = 'The request path holds a malformed percent-encoding';
     }
+  }
+
+  if (status === 503 && !Object.keys(headers).some((h) => h.toLowerCase() === 'retry-after')) {
+    headers = { ...headers, 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) };
   }
 
   const body: ProblemBody = {
