@@ -155,8 +155,9 @@ export class ApiKeysService implements OnApplicationBootstrap {
 
   /** Resolves an `X-API-Key` to a principal, or null. Hashes are compared in constant time. */
   async authenticate(presented: string): Promise<Principal | null> {
-    if (!KEY_PATTERN.test(presented) && presented !== this.config.adminApiKey) return null;
     const hashHex = hashApiKey(presented);
+    // ADMIN_API_KEY may have any shape: compared by hash in constant time, never with a string `!==` on the secret.
+    if (!KEY_PATTERN.test(presented) && !this.isAdminApiKey(hashHex)) return null;
     const now = Date.now();
     const cached = this.cache.get(hashHex);
     if (cached && now - cached.cachedAt < CACHE_TTL_MS) {
@@ -188,6 +189,11 @@ export class ApiKeysService implements OnApplicationBootstrap {
     this.cache.set(hashHex, { principal, expiresAt, cachedAt: now });
     if (expiresAt !== null && expiresAt <= now) return null;
     return principal;
+  }
+
+  private isAdminApiKey(presentedHashHex: string): boolean {
+    const secret = this.config.adminApiKey;
+    return !!secret && timingSafeEqual(Buffer.from(hashApiKey(secret), 'hex'), Buffer.from(presentedHashHex, 'hex'));
   }
 
   /** An OAuth client registered on an active integration key acts exactly like that key. */
