@@ -7,8 +7,6 @@ import { AuthenticationGuard } from './auth/authentication.guard.js';
 import { RolesGuard } from './auth/roles.guard.js';
 import { RequestInterceptor } from './common/context/request.interceptor.js';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
-import { NoStoreInterceptor } from './common/http/no-store.interceptor.js';
-import { StorableTextInterceptor } from './common/validation/storable-text.interceptor.js';
 import { strictValidationPipe } from './common/validation/validation.pipe.js';
 import { ComplianceModule } from './compliance/compliance.module.js';
 import { ConsentModule } from './consent/consent.module.js';
@@ -53,9 +51,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
     // First: even an answer refused by the interceptors after it is marked no-store.
-    { provide: APP_INTERCEPTOR, useClass: NoStoreInterceptor },
     // Before RequestInterceptor: input PostgreSQL cannot store is refused before a transaction or idempotency record starts.
-    { provide: APP_INTERCEPTOR, useClass: StorableTextInterceptor },
     { provide: APP_INTERCEPTOR, useClass: RequestInterceptor },
   ],
 })

@@ -8,6 +8,6 @@ import { RateLimiter } from './rate-limiter.js';
 @Module({
   imports: [PassportModule.register({ session: false }), UsersModule],
   providers: [ApiKeyStrategy, OidcStrategy, RateLimiter],
-  exports: [RateLimiter],
+  exports: [RateLimiter, ApiKeyStrategy],
 })
 export class AuthModule {}

@@ -4,6 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { UnauthenticatedError } from '../api-keys/api-keys.service.js';
 import type { Request, Response } from 'express';
 import { PUBLIC_KEY } from './access.decorator.js';
+import { ApiKeyStrategy } from './api-key.strategy.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Principal } from './role.js';
 
@@ -20,6 +21,13 @@ function passportGuard(strategy: string) {
 /**
  * Authenticates every request (401 on failure) unless the route is `@Public()`, and counts it for the rate
  * limit: per credential once authenticated, per client address when public or not authenticated.
+ *
+ * Every answer of a route that needs credentials is `Cache-Control: no-store` (contacts, consents, exports and
+ * audit events carry personal data; no browser, proxy or client cache may keep them), set here first so that
+ * 401, 403 and 429 answers carry it too, and a handler that chooses its own caching (a download) overrides it.
+ *
+ * API keys are checked by calling {@link ApiKeyStrategy} directly: passport's per-request machinery cost about
+ * 3 % of a consent check; OIDC bearer tokens go through passport-jwt.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
@@ -29,6 +37,7 @@ export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Optional() private readonly limits?: RateLimiter,
+    @Optional() private readonly apiKeys?: ApiKeyStrategy,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -39,6 +48,7 @@ export class AuthenticationGuard implements CanActivate {
       await this.limits?.forAddress(req, res);
       return true;
     }
+    res.setHeader?.('Cache-Control', 'no-store');
     try {
       await this.authenticate(context, req);
     } catch (err) {
@@ -49,9 +59,10 @@ export class AuthenticationGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(context: ExecutionContext, req: Request): Promise<void> {
+  private async authenticate(context: ExecutionContext, req: Request & { user?: Principal }): Promise<void> {
     if (req.headers['x-api-key']) {
-      await this.apiKey.canActivate(context);
+      if (this.apiKeys) req.user = await this.apiKeys.validate(req);
+      else await this.apiKey.canActivate(context);
       return;
     }
     if (/^Bearer\s+\S+/i.test(req.headers.authorization ?? '')) {

@@ -8,6 +8,7 @@ import { TransactionService } from '../../database/transaction.service.js';
 import { IdempotencyService, requestFingerprint } from '../../idempotency/idempotency.service.js';
 import { DomainError } from '../errors/domain.error.js';
 import { assertBodyAllowed, bodyPolicyOf, type BodyPolicy } from '../http/body-policy.js';
+import { assertStorableText } from '../validation/assert-storable-text.js';
 import { etagOf } from '../http/etag.js';
 import { requestContext, RequestContext } from './request-context.js';
 
@@ -25,8 +26,8 @@ function etagFor(body: unknown): string | undefined {
 }
 
 /**
- * Around every handler: the request context (id, principal) for services and the audit trail; for
- * mutating requests one transaction holding the change, its audit events and its idempotency record,
+ * Around every handler: the body policy and storable text (400/415 before anything runs); the request context
+ * (id, principal) for services and the audit trail; for mutating requests one transaction holding the change, its audit events and its idempotency record,
  * committed before the answer is sent; a strong ETag for any answer that is a versioned resource.
  */
 @Injectable()
@@ -53,6 +54,7 @@ export class RequestInterceptor implements NestInterceptor {
       this.policies.set(handler, policy);
     }
     assertBodyAllowed(policy, req.headers, req.body);
+    assertStorableText(req);
     const noTx = this.reflector.get<boolean>(NO_TRANSACTION_KEY, handler);
 
     if (!MUTATING.has(method) || noTx) {
