@@ -91,23 +91,25 @@ function send(target: DeliveryTarget, headers: Record<string, string>, body: str
       (res) => {
         const status = res.statusCode ?? 0;
         let read = 0;
+        /** The answer was read to its end, or we stopped reading it at the cap (its status is what counts). */
+        let complete = false;
         res.on('data', (chunk: Buffer) => {
           read += chunk.length;
-          if (read > MAX_RESPONSE_BYTES) res.destroy();
+          if (read > MAX_RESPONSE_BYTES) {
+            complete = true;
+            res.destroy();
+          }
         });
-        const done = () =>
-          finish(
-            status >= 200 && status < 300
-              ? { ok: true, statusCode: status, error: null }
-              : {
-                  ok: false,
-                  statusCode: status,
-                  error:
-                    status >= 300 && status < 400
-                      ? `HTTP ${status}: redirects are not followed`
-                      : `HTTP ${status}`,
-                },
-          );
+        res.on('end', () => (complete = true));
+        const outcome = (): SendResult => {
+          if (status >= 300 && status < 400) return { ok: false, statusCode: status, error: `HTTP ${status}: redirects are not followed` };
+          if (status < 200 || status >= 300) return { ok: false, statusCode: status, error: `HTTP ${status}` };
+          // A 2xx cut off by the receiver (or the network) before its answer ended is not a confirmed delivery:
+          // it is retried (a repeat is harmless, its webhook-id is the same; a lost notice is not).
+          if (!complete) return { ok: false, statusCode: status, error: `HTTP ${status}: the connection closed before the answer was complete` };
+          return { ok: true, statusCode: status, error: null };
+        };
+        const done = () => finish(outcome());
         res.on('end', done);
         res.on('close', done);
         res.on('error', done);
