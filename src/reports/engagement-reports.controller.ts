@@ -9,9 +9,12 @@ import { EngagementReportsService } from './engagement-reports.service.js';
 export class EngagementReportsController {
   constructor(private readonly reports: EngagementReportsService) {}
 
-  /** Open, overdue, done on time and done late, overall, per assignee and per event. */
+  /**
+   * Open, overdue, done on time and done late, overall, per assignee and per event. Listed in the contract's
+   * Compliance section ("for admin and compliance only; staff and integration keys get 403").
+   */
   @Get('follow-ups')
-  @Access('staff', 'compliance')
+  @Access('compliance')
   followUps(@Query() q: ReportWindowQueryDto): Promise<FollowUpReportResponseDto> {
     return this.reports.followUps(q);
   }

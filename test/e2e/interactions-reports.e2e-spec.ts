@@ -61,13 +61,14 @@ describe('Engagement reports (issue 4)', () => {
   });
 
   it('should count follow-ups open, overdue, done on time and late, per assignee and per event', async () => {
-    const res = await t.api(ids.BobKey).get('/reports/follow-ups').expect(200);
+    const complianceKey = await t.createKey('compliance');
+    const res = await t.api(complianceKey).get('/reports/follow-ups').expect(200);
     expect(res.body).toMatchObject({ open: 3, overdue: 2, doneOnTime: 1, doneLate: 1, cancelled: 1, total: 6, onTimeRate: 0.5 });
     const byAssignee = Object.fromEntries(res.body.byAssignee.map((a: { assigneeName: string }) => [a.assigneeName, a]));
     expect(byAssignee.Alice).toMatchObject({ assigneeId: ids.Alice, open: 1, overdue: 0, doneOnTime: 1, doneLate: 0, cancelled: 1, total: 3 });
     expect(byAssignee.Bob).toMatchObject({ assigneeId: ids.Bob, open: 2, overdue: 2, doneOnTime: 0, doneLate: 1, cancelled: 0, total: 3 });
     expect(res.body.byEvent).toEqual([expect.objectContaining({ eventId: ids.event, eventName: 'Fair', open: 1, overdue: 1, total: 1 })]);
-    const windowed = await t.api(ids.BobKey).get('/reports/follow-ups?from=2026-02-01T00:00:00Z&to=2026-03-01T00:00:00Z').expect(200);
+    const windowed = await t.api(complianceKey).get('/reports/follow-ups?from=2026-02-01T00:00:00Z&to=2026-03-01T00:00:00Z').expect(200);
     expect(windowed.body).toMatchObject({ open: 2, overdue: 2, total: 2 });
   });
 
@@ -122,9 +123,10 @@ describe('Engagement reports (issue 4)', () => {
     await t.api(ids.AliceKey).get('/reports/network?from=yesterday').expect(400);
   });
 
-  it('should be closed to integrations and open to compliance', async () => {
+  it('should be closed to integrations and open to compliance; the follow-up report is closed to staff (API.md: Compliance section)', async () => {
     const c = await t.createKey('compliance');
     await t.api(c).get('/reports/follow-ups').expect(200);
+    await t.api(ids.BobKey).get('/reports/follow-ups').expect(403);
     await t.request().get('/api/v1/reports/network').expect(401);
   });
 });
