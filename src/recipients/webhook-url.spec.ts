@@ -49,6 +49,16 @@ describe('assertSafeWebhookUrl', () => {
       await expect(assertSafeWebhookUrl(u, false)).rejects.toMatchObject({ status: 400 });
     }
   });
+  it('judges a name with a trailing dot (localhost., a dot-less intranet name.) as the name itself, even on write where unresolvable names pass', async () => {
+    const nx = async () => {
+      throw new Error('ENOTFOUND');
+    };
+    for (const u of ['https://localhost./', 'https://LOCALHOST../', 'https://api.localhost./', 'https://intranet./']) {
+      await expect(assertSafeWebhookUrl(u, false, { resolve: nx, unresolvable: 'allow' })).rejects.toMatchObject({ status: 400 });
+    }
+    await expect(assertSafeWebhookUrl('https://hooks.example.com./x', false, { resolve: resolveTo('127.0.0.1') })).rejects.toMatchObject({ status: 400 });
+    await expect(assertSafeWebhookUrl('https://hooks.example.com./x', false, { resolve: resolveTo('93.184.216.34') })).resolves.toBeDefined();
+  });
   it('allows http and loopback/private with allowPrivate, but never link-local or metadata', async () => {
     await expect(assertSafeWebhookUrl('http://127.0.0.1:8080/hook', true)).resolves.toBeDefined();
     await expect(assertSafeWebhookUrl('http://10.0.0.1/hook', true)).resolves.toBeDefined();

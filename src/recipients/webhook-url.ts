@@ -109,7 +109,8 @@ export async function assertSafeWebhookUrl(
   }
   if (url.username || url.password) refuse('must not carry credentials', field);
   if (url.hash) refuse('must not carry a fragment', field);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // A fully qualified name's trailing dot ("localhost.", "intranet.") names the same host: judged without it.
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '');
   if (!host) refuse('must name a host', field);
   let addresses: string[];
   if (isIP(host)) addresses = [host];
