@@ -71,7 +71,12 @@ function fromDatabaseError(err: QueryFailedError & { code?: string; constraint?:
  */
 function fromHttpError(err: { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown }) {
   const status = typeof err.statusCode === 'number' ? err.statusCode : typeof err.status === 'number' ? err.status : undefined;
-  if (!status || status >= 500 || typeof err.type !== 'string') return undefined;
+  if (!status || status >= 500) return undefined;
+  // A compressed body that does not decompress (Content-Encoding: br/gzip/deflate over garbage) reaches us as
+  // http-errors' 400 around zlib's error, without a `type`: the client's fault, not a 500.
+  if (typeof err.type !== 'string') {
+    return err.expose === true && status === 400 ? { status: 400, code: 'MALFORMED_BODY', detail: 'The request body could not be decoded' } : undefined;
+  }
   switch (err.type) {
     case 'entity.parse.failed':
       return { status: 400, code: 'MALFORMED_JSON', detail: 'The request body is not valid JSON (an object or an array)' };
