@@ -1,4 +1,4 @@
-import { decodeJwt, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { type CryptoKey, decodeJwt, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -24,7 +24,7 @@ describe('OWASP API2 — authentication', () => {
   let idp: TestOidcProvider;
   let t: TestApp;
   let jwksServer: Server;
-  let trustedKey: CryptoKey;
+  let trustedKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   let providerJwks: { keys: JWK[] };
 
   const bearer = (token: string) => t.request().get('/api/v1/users').set('Authorization', `Bearer ${token}`);
