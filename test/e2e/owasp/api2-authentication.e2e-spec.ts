@@ -24,7 +24,7 @@ describe('OWASP API2 — authentication', () => {
   let idp: TestOidcProvider;
   let t: TestApp;
   let jwksServer: Server;
-  let trustedKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+  let trustedKey: CryptoKey;
   let providerJwks: { keys: JWK[] };
 
   const bearer = (token: string) => t.request().get('/api/v1/users').set('Authorization', `Bearer ${token}`);
