@@ -35,10 +35,16 @@ try {
   out = e.stdout;
 }
 const { summary } = JSON.parse(out);
-const baseline = existsSync(join(root, BASELINE)) ? JSON.parse(readFileSync(join(root, BASELINE), 'utf8')) : [];
+const baseline = existsSync(join(root, BASELINE))
+  ? JSON.parse(readFileSync(join(root, BASELINE), 'utf8'))
+  : [];
 
 const isFolder = (v) => v.type === 'cycle' && !/\.[cm]?[jt]s$/.test(v.from);
-const names = (cycle = []) => cycle.map((c) => c.name).sort().join(' ');
+const names = (cycle = []) =>
+  cycle
+    .map((c) => c.name)
+    .sort()
+    .join(' ');
 const same = (a, b) =>
   a.rule.name === b.rule.name &&
   a.from === b.from &&
@@ -54,7 +60,8 @@ for (const v of found) {
 const stale = baseline.filter((k) => !found.some((v) => same(k, v)));
 
 const describe = (v) =>
-  `  ${v.rule.name}: ${v.from} → ${v.to}` + (v.cycle ? `\n      cycle: ${v.cycle.map((c) => c.name).join(' → ')}` : '');
+  `  ${v.rule.name}: ${v.from} → ${v.to}` +
+  (v.cycle ? `\n      cycle: ${v.cycle.map((c) => c.name).join(' → ')}` : '');
 
 const topFolder = (path) => path.split('/').slice(0, 2).join('/');
 const tally = (list, key) =>
@@ -81,7 +88,9 @@ if (fresh.length > 0) {
 }
 if (stale.length > 0) {
   failed = true;
-  console.error(`\n${stale.length} baseline entr${stale.length === 1 ? 'y no longer occurs' : 'ies no longer occur'} (good!):`);
+  console.error(
+    `\n${stale.length} baseline entr${stale.length === 1 ? 'y no longer occurs' : 'ies no longer occur'} (good!):`,
+  );
   for (const v of stale) console.error(describe(v));
   console.error(`Shrink the baseline so they cannot come back: ${REGENERATE}`);
 }
