@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { toProblem } from '../common/errors/problem-details.filter.js';
 import { NotFoundError } from '../common/errors/domain.error.js';
 import { isDatabaseUnavailable } from './connection-errors.js';
@@ -20,6 +20,8 @@ describe('isDatabaseUnavailable', () => {
     ['too many connections', withCode('sorry, too many clients already', '53300')],
     ['a query that failed on a broken connection (TypeORM)', queryFailed(new Error('Connection terminated unexpectedly'))],
     ['a shutdown during a query (TypeORM)', queryFailed(withCode('terminating connection', '57P01'))],
+    ['a transaction whose connection broke between two queries (TypeORM)', new QueryRunnerProviderAlreadyReleasedError()],
+    ['a commit on a connection that broke (TypeORM)', new QueryRunnerAlreadyReleasedError()],
     ['a wrapped cause', new Error('outer', { cause: withCode('connect ECONNREFUSED', 'ECONNREFUSED') })],
     ['one of several connect attempts', new AggregateError([withCode('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED')], '')],
   ])('is true for %s', (_what, err) => {

