@@ -4,12 +4,26 @@ describe('Contacts: duplicates and merge', () => {
   let t: TestApp;
   let staff: string;
   let orgId: string;
+  let recipientId: string;
 
   beforeAll(async () => {
     t = await createTestApp();
     staff = await t.createKey('staff');
     orgId = (await t.api(staff).post('/organisations', { name: 'Merge & Co' }).expect(201)).body.id;
-    // Tables of "other modules" that reference contacts: merge must find them through their foreign keys.
+    recipientId = (await t.api().post('/recipients', { name: 'Mailer', kind: 'internal_tool' }).expect(201))
+      .body.id;
+    await t
+      .api()
+      .post('/purposes', {
+        key: 'newsletter',
+        name: 'Newsletter',
+        description: 'Monthly newsletter',
+        legalBasis: 'consent',
+        dataCategories: ['givenName', 'familyName', 'emails'],
+      })
+      .expect(201);
+    // Tables of features to come that reference contacts: today's merge finds them through their foreign keys
+    // (unique conflicts dropped, partial unique indexes row by row). The real tables are checked through the API below.
     await t.sql(
       `CREATE TABLE test_contact_links (contact_id uuid NOT NULL REFERENCES contacts(id), label text NOT NULL, UNIQUE (contact_id, label))`,
     );
@@ -103,12 +117,46 @@ describe('Contacts: duplicates and merge', () => {
     // An older tombstone pointing at the duplicate follows it to the survivor.
     const older = await create({ givenName: 'Old', familyName: 'Tombstone' });
     await t.sql(`UPDATE contacts SET merged_into_id = $2 WHERE id = $1`, [older.id, dup.id]);
-    const interaction = await t.api(staff).post('/interactions', {
-      type: 'meeting',
-      occurredAt: '2026-01-05T10:00:00Z',
-      summary: 'Coffee',
-      contactIds: [dup.id],
-    });
+    // Real data of other features, recorded through the API: a consent of the duplicate, an interaction with the
+    // duplicate only (moved) and one with both (the duplicate's row dropped, the survivor listed once).
+    const consent = (
+      await t
+        .api(staff)
+        .post(`/contacts/${dup.id}/consents`, {
+          purpose: 'newsletter',
+          method: 'web_form',
+          noticeVersion: 'v1',
+        })
+        .expect(201)
+    ).body;
+    const check = (contactId: string) =>
+      t
+        .api(staff)
+        .get(`/consent-check?contactId=${contactId}&purpose=newsletter&recipientId=${recipientId}`)
+        .expect(200);
+    expect((await check(survivor.id)).body.reason).toBe('no_consent');
+    const interaction = (
+      await t
+        .api(staff)
+        .post('/interactions', {
+          type: 'meeting',
+          occurredAt: '2026-01-05T10:00:00Z',
+          summary: 'Coffee',
+          contactIds: [dup.id],
+        })
+        .expect(201)
+    ).body;
+    const shared = (
+      await t
+        .api(staff)
+        .post('/interactions', {
+          type: 'call',
+          occurredAt: '2026-01-06T10:00:00Z',
+          summary: 'Call with both',
+          contactIds: [survivor.id, dup.id],
+        })
+        .expect(201)
+    ).body;
 
     const merged = await t
       .api(staff)
@@ -160,13 +208,31 @@ describe('Contacts: duplicates and merge', () => {
     );
     expect(primaries.map((p) => p.main)).toEqual([false, true]);
     expect(await t.sql(`SELECT 1 FROM test_contact_primary WHERE contact_id = $1`, [dup.id])).toHaveLength(0);
-    if (interaction.status === 201) {
-      const ic = await t.sql<{ contact_id: string }>(
-        `SELECT contact_id FROM interaction_contacts WHERE interaction_id = $1`,
-        [interaction.body.id],
-      );
-      expect(ic.map((r) => r.contact_id)).toEqual([survivor.id]);
-    }
+
+    // The duplicate's consent is now the survivor's: in its history, in the gate's decision, on the consent itself.
+    const history = await t.api(staff).get(`/contacts/${survivor.id}/consents`).expect(200);
+    expect(history.body.items.map((k: { id: string; contactId: string }) => [k.id, k.contactId])).toEqual([
+      [consent.id, survivor.id],
+    ]);
+    expect((await check(survivor.id)).body).toEqual({
+      allowed: true,
+      legalBasis: 'consent',
+      consentId: consent.id,
+      reason: 'consent_granted',
+    });
+    expect((await t.api(staff).get(`/consents/${consent.id}`).expect(200)).body.contactId).toBe(survivor.id);
+
+    // Interactions: moved, and deduplicated where both took part.
+    expect((await t.api(staff).get(`/interactions/${interaction.id}`).expect(200)).body.contactIds).toEqual([
+      survivor.id,
+    ]);
+    expect((await t.api(staff).get(`/interactions/${shared.id}`).expect(200)).body.contactIds).toEqual([
+      survivor.id,
+    ]);
+    const timeline = await t.api(staff).get(`/contacts/${survivor.id}/interactions`).expect(200);
+    expect(timeline.body.items.map((i: { id: string }) => i.id).sort()).toEqual(
+      [interaction.id, shared.id].sort(),
+    );
 
     const search = await t
       .api(staff)
