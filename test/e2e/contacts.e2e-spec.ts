@@ -1,14 +1,12 @@
+import { Webhook } from 'standardwebhooks';
 import type { Response } from 'supertest';
 import { createTestApp, TestApp } from '../setup/test-app.js';
+import { Receiver, waitFor } from './webhooks-helpers.js';
 
-/** A recipient for an integration key: through the API once it exists, else directly. */
+/** A recipient for an integration key, created through the API. */
 async function recipientId(t: TestApp): Promise<string> {
-  const res = await t.api().post('/recipients', { name: 'HR tool', kind: 'internal_tool' });
-  if (res.status === 201) return res.body.id as string;
-  const [r] = await t.sql<{ id: string }>(
-    `INSERT INTO recipients (name, kind, webhook_secret_sealed) VALUES ('HR tool', 'internal_tool', 'unused') RETURNING id`,
-  );
-  return r.id;
+  const res = await t.api().post('/recipients', { name: 'HR tool', kind: 'internal_tool' }).expect(201);
+  return res.body.id as string;
 }
 
 const NO_ID = '00000000-0000-4000-8000-000000000000';
@@ -19,8 +17,11 @@ describe('Contacts', () => {
   let compliance: string;
   let integration: string;
   let orgId: string;
+  /** A real webhook receiver: a recipient that was disclosed a contact hears of its rectification. */
+  let rx: Receiver;
 
   beforeAll(async () => {
+    rx = await new Receiver().start();
     t = await createTestApp();
     staff = await t.createKey('staff');
     compliance = await t.createKey('compliance');
@@ -33,7 +34,8 @@ describe('Contacts', () => {
     ).body.id;
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
+    await rx?.stop();
   });
 
   const newContact = (extra: Record<string, unknown> = {}) =>
@@ -141,6 +143,38 @@ describe('Contacts', () => {
 
   it('should read, patch with If-Match (412 when stale) and notify a rectification', async () => {
     const c = (await newContact({ emails: [{ address: 'patch@example.org' }] }).expect(201)).body;
+    // A recipient with a webhook that was disclosed this contact (consent, then a disclosure): Art. 19 says it
+    // must hear of the rectification.
+    const recipient = (
+      await t
+        .api()
+        .post('/recipients', { name: 'CRM sync', kind: 'internal_tool', webhookUrl: rx.url('/rectified') })
+        .expect(201)
+    ).body;
+    await t
+      .api()
+      .post('/purposes', {
+        key: 'rectification-news',
+        name: 'News',
+        description: 'News',
+        legalBasis: 'consent',
+        dataCategories: ['givenName', 'familyName', 'emails'],
+      })
+      .expect(201);
+    await t
+      .api(staff)
+      .post(`/contacts/${c.id}/consents`, {
+        purpose: 'rectification-news',
+        method: 'web_form',
+        noticeVersion: 'v1',
+      })
+      .expect(201);
+    const disclosure = await t
+      .api(staff)
+      .post('/disclosures', { purpose: 'rectification-news', recipientId: recipient.id, contactIds: [c.id] })
+      .expect(201);
+    expect(disclosure.body.disclosed.map((d: { contactId: string }) => d.contactId)).toEqual([c.id]);
+    expect(rx.at('/rectified')).toHaveLength(0);
     const read = await t.api(compliance).get(`/contacts/${c.id}`).expect(200);
     expect(read.headers.etag).toBe('"1"');
     await t
@@ -164,6 +198,10 @@ describe('Contacts', () => {
       phones: [{ number: '+442079460958', label: null }],
     });
     expect(patched.headers.etag).toBe('"2"');
+    const notice = await waitFor(() => rx.at('/rectified')[0], 'the contact.rectified webhook');
+    const event = new Webhook(recipient.secret).verify(notice.body, notice.headers as Record<string, string>);
+    expect(event).toMatchObject({ type: 'contact.rectified', contactId: c.id });
+    expect(notice.body).not.toMatch(/new@example\.org|Lovelace/); // a thin event: no personal data
     await t.api(staff).patch(`/contacts/${c.id}`, { givenName: null }).expect(400);
     const cleared = await t.api(staff).patch(`/contacts/${c.id}`, { jobTitle: null }).expect(200);
     expect(cleared.body.jobTitle).toBeNull();

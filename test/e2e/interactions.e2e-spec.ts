@@ -36,8 +36,8 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
     bob = await user('Bob');
     carol = await user('Carol');
     compliance = await user('Clara', 'compliance');
-    const recipient = await t.api().post('/recipients', { name: 'HR tool', kind: 'internal_tool' });
-    integrationKey = recipient.status === 201 ? await t.createKey('integration', { recipientId: recipient.body.id }) : '';
+    const recipient = await t.api().post('/recipients', { name: 'HR tool', kind: 'internal_tool' }).expect(201);
+    integrationKey = await t.createKey('integration', { recipientId: recipient.body.id });
     acme = await org('Acme GmbH');
     ada = await contact('Ada', 'Lovelace', acme);
     grace = await contact('Grace', 'Hopper');
@@ -119,8 +119,8 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
 
     it('should let only staff and admin write: compliance and integration get 403', async () => {
       await log(compliance, { contactIds: [grace] }).expect(403);
-      if (integrationKey) await t.api(integrationKey).post('/interactions', { type: 'call', occurredAt: '2026-11-02T10:00:00Z', summary: 'x', contactIds: [grace] }).expect(403);
-      if (integrationKey) await t.api(integrationKey).get(`/contacts/${grace}/interactions`).expect(403);
+      await t.api(integrationKey).post('/interactions', { type: 'call', occurredAt: '2026-11-02T10:00:00Z', summary: 'x', contactIds: [grace] }).expect(403);
+      await t.api(integrationKey).get(`/contacts/${grace}/interactions`).expect(403);
       await t.request().get(`/api/v1/contacts/${grace}/interactions`).expect(401);
     });
   });
