@@ -17,7 +17,7 @@ import {
   ORGANISATION_KINDS,
   type NetworkType,
   type OrganisationKind,
-} from '../organisation.entity.js';
+} from '../organisation-kinds.js';
 import { ValidateTags, trim, lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
 
 const lowerAll = ({ value }: { value: unknown }) =>
@@ -47,10 +47,12 @@ export class CreateOrganisationDto {
   website?: string | null;
 
   /** E-mail domains of the organisation's people, e.g. `["example.org"]` (stored lower-case). */
+  @ApiPropertyOptional({ type: [String], maxItems: 50, items: { type: 'string', maxLength: 253 } })
   @Transform(lowerAll)
   @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
+  @MaxLength(253, { each: true })
   @Matches(DOMAIN, { each: true, message: 'each value in emailDomains must be a domain like example.org' })
   emailDomains?: string[];
 

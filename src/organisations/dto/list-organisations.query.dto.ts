@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
-import { ORGANISATION_KINDS, type OrganisationKind } from '../organisation.entity.js';
+import { ORGANISATION_KINDS, type OrganisationKind } from '../organisation-kinds.js';
 import { queryBool, lowerUuid } from '../../common/validation/transforms.js';
 
 export class ListOrganisationsQueryDto extends PageQueryDto {

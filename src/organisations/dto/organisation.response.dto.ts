@@ -4,7 +4,7 @@ import {
   ORGANISATION_KINDS,
   type NetworkType,
   type OrganisationKind,
-} from '../organisation.entity.js';
+} from '../organisation-kinds.js';
 
 export class OrganisationResponseDto {
   id: string;
