@@ -34,11 +34,16 @@ export default async function globalSetup() {
   const cliFile = path.join(work, 'nest-cli.json');
   fs.writeFileSync(cliFile, JSON.stringify(cli));
   const started = Date.now();
-  execFileSync(path.join(repo, 'node_modules', '.bin', 'nest'), ['build', '--config', path.relative(repo, cliFile)], {
-    cwd: repo,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  try {
+    execFileSync(path.join(repo, 'node_modules', '.bin', 'nest'), ['build', '--config', path.relative(repo, cliFile)], {
+      cwd: repo,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+  } catch (err) {
+    fs.rmSync(work, { recursive: true, force: true });
+    throw new Error(`nest build failed (as \`npm run build\` would): ${err.message}`, { cause: err });
+  }
   fs.writeFileSync(path.join(out, 'package.json'), JSON.stringify({ type: 'module' }));
   fs.symlinkSync(path.join(repo, 'node_modules'), path.join(out, 'node_modules'));
   console.log(`\nreliability: built the app into ${out} in ${Math.round((Date.now() - started) / 1000)} s`);
