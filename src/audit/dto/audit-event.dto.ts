@@ -2,7 +2,7 @@ import { Transform } from 'class-transformer';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
-import { lowerUuid } from '../../common/validation/transforms.js';
+import { ISO_DATE_MAX, lowerUuid } from '../../common/validation/transforms.js';
 
 export class ListAuditEventsQueryDto extends PageQueryDto {
   /** e.g. `contact`, `organisation`, `consent`, `disclosure`, `api_key`. */
@@ -18,10 +18,10 @@ export class ListAuditEventsQueryDto extends PageQueryDto {
   @Transform(lowerUuid) @IsOptional() @IsUUID()
   contactId?: string;
   /** Inclusive lower bound on `occurredAt` (ISO 8601). */
-  @IsOptional() @IsDateString()
+  @IsOptional() @IsDateString() @MaxLength(ISO_DATE_MAX)
   from?: string;
   /** Exclusive upper bound on `occurredAt` (ISO 8601). */
-  @IsOptional() @IsDateString()
+  @IsOptional() @IsDateString() @MaxLength(ISO_DATE_MAX)
   to?: string;
 }
 

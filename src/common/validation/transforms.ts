@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 
@@ -22,9 +23,22 @@ export const trimAll = ({ value }: { value: unknown }) =>
  */
 export const OptionalNotNull = () => ValidateIf((_o: unknown, v: unknown) => v !== undefined);
 
+/**
+ * The longest ISO 8601 date or date-time accepted (`+275760-09-13T00:00:00.000000+00:00` is 35): with
+ * `@IsDateString()` it bounds the string in the OpenAPI document too, which the format check alone does not show.
+ */
+export const ISO_DATE_MAX = 40;
+
 /** Optional free-form tags: up to 100, each trimmed, non-empty, at most 100 characters (`null` is no list). */
 export const ValidateTags = () =>
   applyDecorators(
+    // The Swagger plugin cannot see inside applyDecorators, nor map `each` constraints onto `items`: stated here.
+    ApiProperty({
+      required: false,
+      type: [String],
+      maxItems: 100,
+      items: { type: 'string', minLength: 1, maxLength: 100 },
+    }),
     Transform(trimAll),
     OptionalNotNull(),
     IsArray(),
@@ -49,4 +63,5 @@ const lowerIfUuid = (v: unknown) => (typeof v === 'string' && UUID_SHAPE.test(v)
  * case they are given, the audit chain hashes what it is handed, and answers echo ids back. Anything that is not
  * UUID-shaped is left for the validators to refuse.
  */
-export const lowerUuid = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map(lowerIfUuid) : lowerIfUuid(value));
+export const lowerUuid = ({ value }: { value: unknown }) =>
+  Array.isArray(value) ? value.map(lowerIfUuid) : lowerIfUuid(value);

@@ -18,7 +18,7 @@ import {
 import { IsUuidList } from './uuid-list.validator.js';
 import { CONSENT_METHODS, type ConsentMethod, type ConsentStatus } from '../consent.entity.js';
 import { DECISION_REASONS } from '../consent-decision.js';
-import { lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
+import { lowerUuid, OptionalNotNull, ISO_DATE_MAX } from '../../common/validation/transforms.js';
 
 const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 
@@ -48,10 +48,10 @@ export class CreateConsentDto {
   evidence?: Record<string, unknown>;
 
   /** When consent was given (default now). */
-  @OptionalNotNull() @IsDateString({ strict: true })
+  @OptionalNotNull() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   obtainedAt?: string;
 
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   expiresAt?: string;
 
   /** `false` with `email_double_opt_in`: the record is `pending` until the person confirms with the token. */
@@ -153,6 +153,8 @@ export class BulkConsentCheckDto {
   recipientId?: string;
 
   /** Up to 10,000 contact ids. */
+  // IsUuidList is a custom validator the Swagger plugin cannot read: the items' format is stated here.
+  @ApiProperty({ type: [String], maxItems: 10_000, items: { type: 'string', format: 'uuid' } })
   @Transform(lowerUuid) @IsArray() @ArrayMaxSize(10_000) @IsUuidList()
   contactIds: string[];
 }

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { trim, lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
+import { trim, lowerUuid, OptionalNotNull, ISO_DATE_MAX } from '../../common/validation/transforms.js';
 
 
 export class CreateAffiliationDto {
@@ -21,12 +21,12 @@ export class CreateAffiliationDto {
 
   /** First day (YYYY-MM-DD). */
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   since?: string;
 
   /** Last day (YYYY-MM-DD); none while the role lasts. */
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   until?: string;
 
   /** The contact's main role: the contact's `organisationId` (and `jobTitle`, if given) follow it. */

@@ -49,6 +49,7 @@ export class ContactEmailDto {
 export class ContactPhoneDto {
   /** Any common notation; stored in E.164 (`+49301234567`). National numbers are read as German. */
   @IsString()
+  @MaxLength(100)
   @IsPhone()
   number: string;
 
@@ -140,6 +141,7 @@ export class CreateContactDto {
   @Transform(trim)
   @IsOptional()
   @IsString()
+  @MaxLength(35)
   @Matches(LANGUAGE_TAG, { message: 'preferredLanguage must be a language tag like de or en-GB' })
   preferredLanguage?: string | null;
 

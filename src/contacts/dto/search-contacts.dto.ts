@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
-import { queryBool, lowerUuid } from '../../common/validation/transforms.js';
+import { queryBool, lowerUuid, ISO_DATE_MAX } from '../../common/validation/transforms.js';
 
 /** Query of `GET /contacts`; the same terms go in the body of `POST /contacts/search`. */
 export class ListContactsQueryDto extends PageQueryDto {
@@ -28,7 +28,7 @@ export class ListContactsQueryDto extends PageQueryDto {
 
   /** Only contacts changed at or after this time (ISO 8601). */
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   updatedSince?: string;
 
   /** Archived contacts are left out unless this is `true`. */

@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
 import { IsUuidList } from '../../consent/dto/uuid-list.validator.js';
-import { lowerUuid } from '../../common/validation/transforms.js';
+import { lowerUuid, ISO_DATE_MAX } from '../../common/validation/transforms.js';
 
 export class CreateDisclosureDto {
   /** Purpose key. */
@@ -14,6 +14,8 @@ export class CreateDisclosureDto {
   @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   recipientId?: string;
 
+  // IsUuidList is a custom validator the Swagger plugin cannot read: the items' format is stated here.
+  @ApiProperty({ type: [String], maxItems: 10_000, items: { type: 'string', format: 'uuid' } })
   @Transform(lowerUuid) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10_000) @IsUuidList()
   contactIds: string[];
 
@@ -56,10 +58,10 @@ export class DisclosureQueryDto extends PageQueryDto {
   @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   recipientId?: string;
 
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   from?: string;
 
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   to?: string;
 }
 

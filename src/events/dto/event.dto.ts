@@ -1,16 +1,16 @@
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsDateString, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
-import { lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
+import { lowerUuid, OptionalNotNull, ISO_DATE_MAX } from '../../common/validation/transforms.js';
 
 export class CreateEventDto {
   @IsString() @IsNotEmpty() @MaxLength(300)
   name: string;
 
-  @IsDateString({ strict: true })
+  @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   startsAt: string;
 
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   endsAt?: string;
 
   @IsOptional() @IsString() @MaxLength(500)
@@ -29,10 +29,10 @@ export class UpdateEventDto {
   @OptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(300)
   name?: string;
 
-  @OptionalNotNull() @IsDateString({ strict: true })
+  @OptionalNotNull() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   startsAt?: string;
 
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   endsAt?: string | null;
 
   @IsOptional() @IsString() @MaxLength(500)
@@ -47,11 +47,11 @@ export class UpdateEventDto {
 
 export class ListEventsQueryDto extends PageQueryDto {
   /** Events starting at or after this instant. */
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   from?: string;
 
   /** Events starting before this instant. */
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   to?: string;
 }
 

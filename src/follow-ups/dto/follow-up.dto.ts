@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
-import { queryBool, lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
+import { queryBool, lowerUuid, OptionalNotNull, ISO_DATE_MAX } from '../../common/validation/transforms.js';
 
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
@@ -20,7 +20,7 @@ export class CreateFollowUpDto {
   contactId?: string;
 
   /** Default FOLLOW_UP_DAYS working days after the interaction (or after now). */
-  @OptionalNotNull() @IsDateString({ strict: true })
+  @OptionalNotNull() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   dueAt?: string;
 
   /** Default the caller's user. */
@@ -35,7 +35,7 @@ export class UpdateFollowUpDto {
   @OptionalNotNull() @IsIn(FOLLOW_UP_STATUSES)
   status?: FollowUpStatus;
 
-  @OptionalNotNull() @IsDateString({ strict: true })
+  @OptionalNotNull() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   dueAt?: string;
 
   @Transform(lowerUuid) @IsOptional() @IsUUID('all')

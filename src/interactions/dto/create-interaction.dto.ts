@@ -16,7 +16,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
+import { lowerUuid, OptionalNotNull, ISO_DATE_MAX } from '../../common/validation/transforms.js';
 
 export const INTERACTION_TYPES = ['meeting', 'call', 'email', 'event', 'message', 'other'] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
@@ -25,7 +25,7 @@ export type Reciprocity = (typeof RECIPROCITIES)[number];
 
 export class FollowUpInputDto {
   /** When to follow up; default FOLLOW_UP_DAYS working days (Mon–Fri) after the interaction. */
-  @OptionalNotNull() @IsDateString({ strict: true })
+  @OptionalNotNull() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   dueAt?: string;
 
   /** The staff user who follows up; default the interaction's author. */
@@ -40,7 +40,7 @@ export class CreateInteractionDto {
   @IsIn(INTERACTION_TYPES)
   type: InteractionType;
 
-  @IsDateString({ strict: true })
+  @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   occurredAt: string;
 
   /** What was said. Hidden from most readers when `confidential`. */
@@ -80,7 +80,7 @@ export class UpdateInteractionDto {
   @OptionalNotNull() @IsIn(INTERACTION_TYPES)
   type?: InteractionType;
 
-  @OptionalNotNull() @IsDateString({ strict: true })
+  @OptionalNotNull() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   occurredAt?: string;
 
   @OptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(20000)

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDateString, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
+import { lowerUuid, OptionalNotNull, ISO_DATE_MAX } from '../../common/validation/transforms.js';
 
 export class CreateMembershipDto {
   /** The member organisation (exactly one of `memberOrganisationId`, `userId`). */
@@ -17,10 +17,10 @@ export class CreateMembershipDto {
   role?: string;
 
   /** ISO date (YYYY-MM-DD). */
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   since?: string;
 
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   until?: string;
 }
 
@@ -86,7 +86,7 @@ export class FactorScoresDto {
 
 export class CreateReviewDto {
   /** The review's date (YYYY-MM-DD); default today. */
-  @OptionalNotNull() @IsDateString({ strict: true })
+  @OptionalNotNull() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   reviewedOn?: string;
 
   /** All eleven factors, each `{score: 1–5, note?}`. */

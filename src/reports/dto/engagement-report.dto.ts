@@ -1,13 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDateString, IsOptional } from 'class-validator';
+import { IsDateString, IsOptional, MaxLength } from 'class-validator';
+import { ISO_DATE_MAX } from '../../common/validation/transforms.js';
 
 export class ReportWindowQueryDto {
   /** Only interactions (or follow-ups, by due date) at or after this instant. */
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   from?: string;
 
   /** Only before this instant. */
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   to?: string;
 }
 
