@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, SetMetadata } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Access, Public } from '../auth/access.decorator.js';
+import { Access, ProblemResponse, Public } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { IgnoresBody } from '../common/http/body-policy.js';
 import type { Principal } from '../auth/role.js';
@@ -65,6 +65,7 @@ export class ConsentsController {
   @Post('consents/confirm')
   @HttpCode(200)
   @Public()
+  @ProblemResponse(400, 'Malformed input: a missing or malformed token (errors lists each field)')
   confirm(@Body() dto: ConfirmConsentDto): Promise<ConfirmedConsentResponseDto> {
     return this.consents.confirm(dto.token);
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/c
 import { ApiOkResponse, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiMissing, ApiMissingOrStale } from '../interactions/api-problems.js';
-import { Access, Public } from '../auth/access.decorator.js';
+import { Access, ProblemResponse, Public } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/role.js';
 import { ProblemDto } from '../common/errors/problem.js';
@@ -74,6 +74,7 @@ export class CalendarFeedController {
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'text/calendar (RFC 5545)', schema: { type: 'string' } })
   @ApiUnauthorizedResponse({ description: 'Missing, unknown or rotated token', type: ProblemDto })
+  @ProblemResponse(400, 'Malformed input: an unknown query parameter or a token over 200 characters (errors lists each field)')
   async feed(@Query() q: CalendarFeedQueryDto, @Res({ passthrough: true }) reply: Response): Promise<string> {
     const body = await this.followUps.calendar(q.token);
     reply.setHeader('Content-Type', 'text/calendar; charset=utf-8');
