@@ -38,7 +38,9 @@ describe('withDocumentPolicy', () => {
     expect(contact['500'].headers).toBeUndefined();
     expect(Object.keys(out.paths['/health'].get!.responses)).toEqual(['200', '429', '500']);
     expect(out.tags).toEqual([{ name: 'contacts' }]);
-    expect(out.servers).toEqual([{ url: '/', description: 'This service' }]);
+    expect(out.servers).toEqual([
+      { url: '/', description: expect.stringContaining('production') as string, 'x-internal': false },
+    ]);
     expect(Object.keys(out.components!.headers!)).toEqual([
       'X-RateLimit-Limit',
       'X-RateLimit-Remaining',

@@ -1,4 +1,10 @@
-import type { HeaderObject, OpenAPIObject, ReferenceObject, ResponseObject } from '@nestjs/swagger';
+import type {
+  HeaderObject,
+  OpenAPIObject,
+  ReferenceObject,
+  ResponseObject,
+  ServerObject,
+} from '@nestjs/swagger';
 import { PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA_REF, problemExample } from '../errors/problem-examples.js';
 
 const OPERATIONS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -42,7 +48,8 @@ const problemResponse = (status: number, path: string, description: string): Res
  * - the rate-limit headers on every 2xx and 4xx answer, `Retry-After` on 429; every operation, public ones too
  *   (they are counted per client address), documents its 429;
  * - an explicit 500 problem besides `default`;
- * - the tags the operations use are declared, and a relative server (the document is served by the API itself).
+ * - the tags the operations use are declared, and a relative server (the document is served by the API itself),
+ *   with its environment and audience (`x-internal: false`).
  * Idempotent; keeps whatever a route declared itself. Pure: returns a new document, the argument is not changed.
  */
 export function withDocumentPolicy(input: OpenAPIObject): OpenAPIObject {
@@ -62,7 +69,7 @@ export function withDocumentPolicy(input: OpenAPIObject): OpenAPIObject {
       responses['429'] ??= problemResponse(429, path, 'Rate limit exceeded (see Retry-After)');
       responses['500'] ??= problemResponse(500, path, 'Unexpected error');
       for (const [status, response] of Object.entries(responses)) {
-        if (!/^[24]/.test(status) || '$ref' in response) continue;
+        if (!response || !/^[24]/.test(status) || '$ref' in response) continue;
         const r = response as ResponseObject;
         r.headers = {
           ...Object.fromEntries(Object.keys(RATE_LIMIT_HEADERS).map((n) => [n, headerRef(n)])),
@@ -80,6 +87,16 @@ export function withDocumentPolicy(input: OpenAPIObject): OpenAPIObject {
       .sort()
       .map((name) => ({ name })),
   ];
-  if (!document.servers?.length) document.servers = [{ url: '/', description: 'This service' }];
+  // Relative: the document is served by the deployment it describes, whichever environment that is. Meant for
+  // the integrators API.md addresses (HR, marketing and staff tools), not internal only.
+  if (!document.servers?.length) {
+    document.servers = [
+      {
+        url: '/',
+        description: 'This deployment (production, staging or local: the one serving this document)',
+        'x-internal': false,
+      } as ServerObject,
+    ];
+  }
   return document;
 }
