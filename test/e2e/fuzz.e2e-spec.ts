@@ -29,6 +29,10 @@ const BASE_SEED =
 /** Only the operations whose `METHOD /path` matches (for a quick look; the full sequence is what replays exactly). */
 const ONLY = process.env.FUZZ_ONLY ? new RegExp(process.env.FUZZ_ONLY) : undefined;
 const RUNS_SCALE = process.env.FUZZ_RUNS !== undefined ? Number(process.env.FUZZ_RUNS) : 1;
+if (!Number.isInteger(BASE_SEED)) {
+  throw new Error(`FUZZ_SEED must be an integer, not ${process.env.FUZZ_SEED}`);
+}
+if (!(RUNS_SCALE > 0)) throw new Error(`FUZZ_RUNS must be a positive number, not ${process.env.FUZZ_RUNS}`);
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 const WRITES = new Set<Method>(['post', 'put', 'patch', 'delete']);
