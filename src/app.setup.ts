@@ -8,9 +8,10 @@ import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
-import { DomainError } from './common/errors/domain.error.js';
+import { DomainError, ValidationFailedError } from './common/errors/domain.error.js';
 import { sendProblem, toProblem } from './common/errors/problem-details.filter.js';
 import { withProblemExamples } from './common/errors/problem-examples.js';
+import { withDocumentPolicy } from './common/openapi/document-policy.js';
 import { httpLogger } from './common/logging/logger.js';
 
 /** Request bodies up to 1 MiB; imports (CSV, vCard) may take more, streamed (see contact-import). */
@@ -26,20 +27,38 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Options for NestFactory.create: Nest's own body parsers are off (JSON is parsed below, nothing else is). */
 export const APP_OPTIONS = { bodyParser: false } as const;
 
-/** How deep a parsed JSON value nests, walked without recursion (a deep body must not overflow the stack). */
-export function jsonDepth(value: unknown, limit: number): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 1]];
+/** Longest JSON array accepted anywhere in a body: the largest the contract takes is a bulk of 10,000 ids. */
+export const MAX_JSON_ARRAY = 10_000;
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * What is wrong with the shape of a parsed JSON body, found in one walk without recursion (a deep body must not
+ * overflow the stack) before any validation runs: nesting deeper than {@link MAX_JSON_DEPTH}, an array longer
+ * than {@link MAX_JSON_ARRAY} (validating 500,000 elements one by one would take seconds), or a
+ * `__proto__`/`constructor`/`prototype` key (class-transformer drops them before the unknown-field check).
+ */
+export function bodyShapeError(value: unknown): DomainError | undefined {
+  const stack: [unknown, number, string][] = [[value, 1, '']];
   while (stack.length) {
-    const [v, d] = stack.pop()!;
+    const [v, depth, path] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
-    if (d > max) max = d;
-    if (max > limit) return max;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+    if (depth > MAX_JSON_DEPTH) return new DomainError('BODY_TOO_DEEP', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`, 400);
+    if (Array.isArray(v)) {
+      if (v.length > MAX_JSON_ARRAY) {
+        const field = path || 'body';
+        return new ValidationFailedError(`${field} holds more than ${MAX_JSON_ARRAY} items`, [{ field, message: `at most ${MAX_JSON_ARRAY} items` }]);
+      }
+      for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] === 'object') stack.push([v[i], depth + 1, path ? `${path}.${i}` : String(i)]);
+      continue;
+    }
+    for (const k of Object.keys(v)) {
+      const here = path ? `${path}.${k}` : k;
+      if (PROTOTYPE_KEYS.has(k)) return new ValidationFailedError(`property ${here} should not exist`, [{ field: here, message: `property ${here} should not exist` }]);
+      const child = (v as Record<string, unknown>)[k];
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1, here]);
     }
   }
-  return max;
+  return undefined;
 }
 
 export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
@@ -51,21 +70,35 @@ export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject
     )
     .setVersion('1.0')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key (rapk_…)' }, 'api-key')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'OpenID Connect access token' }, 'bearer')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'OpenID Connect access token (JWT), validated per RFC8725: asymmetric algorithms only (RS/PS/ES), issuer, audience and expiry checked, at most one day old',
+      },
+      'bearer',
+    )
     .build();
-  // Every problem answer shows an example of its own status (401 UNAUTHENTICATED, 404 …_NOT_FOUND, …).
-  return withProblemExamples(
+  // Every problem answer shows an example of its own status (401 UNAUTHENTICATED, 404 …_NOT_FOUND, …); every
+  // operation documents the rate-limit headers, 429 and 500 it can answer (withDocumentPolicy).
+  return withDocumentPolicy(withProblemExamples(
     SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` }),
-  );
+  ));
 }
 
 /**
  * The HTTP edge, in order: request id, request log, security headers, request-target length, JSON bodies
- * (and nothing else), nesting depth. Everything after it (authentication, rate limits, roles, the body
+ * (and nothing else), body shape (depth, array length, prototype keys). Everything after it (authentication, rate limits, roles, the body
  * policy per route, transactions) runs in Nest's pipeline.
  */
 function configureEdge(app: NestExpressApplication, logger: Logger | undefined): void {
   app.disable('x-powered-by');
+  // One spelling per route: /API/V1/CONTACTS is not /api/v1/contacts (rules in front of the service match paths exactly).
+  app.set('case sensitive routing', true);
+  // Nest's adapter has created the router already (the setting is read only then): routes added from here on follow it.
+  (app.getHttpAdapter().getInstance() as { router: { caseSensitive?: boolean } }).router.caseSensitive = true;
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
   app.set('etag', false);
@@ -106,10 +139,8 @@ function configureEdge(app: NestExpressApplication, logger: Logger | undefined):
   // vCard from the request, and every other route answers them 415 (see BodyPolicy in the request pipeline).
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use((req: Request, _res: Response, next: NextFunction) => {
-    if (req.body !== null && typeof req.body === 'object' && jsonDepth(req.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-      return next(new DomainError('BODY_TOO_DEEP', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`, 400));
-    }
-    next();
+    const error = req.body !== null && typeof req.body === 'object' ? bodyShapeError(req.body) : undefined;
+    next(error);
   });
 }
 
@@ -118,6 +149,12 @@ function configureEdge(app: NestExpressApplication, logger: Logger | undefined):
  * line) are answered as problems too, then the connection is closed.
  */
 function configureServer(server: Server): void {
+  // Slow clients (slow-loris): the headers must arrive within HTTP_HEADERS_TIMEOUT_MS, the whole request (body
+  // included) within HTTP_REQUEST_TIMEOUT_MS, else a 408 problem and the connection is closed. Node checks its
+  // connections every 30 s by default; every second here (set before listen: it is read on 'listening').
+  server.headersTimeout = Number(process.env.HTTP_HEADERS_TIMEOUT_MS ?? 10_000);
+  server.requestTimeout = Number(process.env.HTTP_REQUEST_TIMEOUT_MS ?? 120_000);
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1_000, server.headersTimeout);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -132,6 +169,7 @@ function configureServer(server: Server): void {
     const body = JSON.stringify(toProblem(new DomainError(code, detail, status)).body);
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
@@ -160,7 +198,9 @@ function configureDocs(app: NestExpressApplication): void {
   });
   // serveFiles answers swagger-ui-init.js with these options (setup alone would share one init script
   // across every app in the process) and the static assets; setup answers the page at /docs/.
-  http.use('/docs', swaggerUi.serveFiles(undefined, ui), swaggerUi.setup(undefined, ui));
+  // Only the init script and the static assets under /docs/ (GET /docs/ is the page above, non-strict routing);
+  // swaggerUi.setup would answer the page for any path under /docs/.
+  http.use('/docs', swaggerUi.serveFiles(undefined, ui));
 }
 
 /**

@@ -8,7 +8,7 @@ import { TransactionService } from '../database/transaction.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { CONTACT_COLUMNS, ContactRow, toContactResponse } from './contact.mapper.js';
 import { unionBy } from './contact-fields.js';
-import { csvSource, textChunks, vcardSource, type SourceState } from './import-source.js';
+import { csvSource, spool, textChunks, vcardSource, type SourceState } from './import-source.js';
 import { LANGUAGE_TAG } from './dto/create-contact.dto.js';
 import { ImportRejectionDto, ImportResultDto } from './dto/contact.response.dto.js';
 import { isEmail, normaliseEmail } from './email.js';
@@ -127,7 +127,10 @@ export class ContactImportService {
     private readonly notifier: RecipientNotifier,
   ) {}
 
-  /** Reads the file from `body` as it arrives (never held whole) and writes it in batches, in one transaction. */
+  /**
+   * Spools the file from `body` to a temporary file (never held whole in memory; 413 past 50 MiB), then reads it
+   * back as a stream and writes it in batches, in one transaction.
+   */
   async import(body: Readable, format: ImportFormat, dryRun: boolean): Promise<ImportResultDto> {
     const result: ImportResultDto = { created: [], updated: [], rejected: [], dryRun };
     const byEmail = new Map<string, Target>();
@@ -135,9 +138,31 @@ export class ContactImportService {
     const updatedIds = new Set<string>();
     const orgIds = new Map<string, string | null>();
     const state: SourceState = { content: false };
-    const chunks = textChunks(body, state);
+    const file = await spool(body);
+    const chunks = textChunks(file.open(), state);
     // One Unicode form (NFC) for every value, as the API's DTOs do: "Mu\u0308ller" and "Müller" are one name.
     const source = format === 'csv' ? csvSource(chunks) : vcardSource(chunks);
+    try {
+      return await this.write(source, format, state, { result, byEmail, createdIds, updatedIds, orgIds, dryRun });
+    } finally {
+      await file.dispose();
+    }
+  }
+
+  private write(
+    source: AsyncGenerator<ImportRecord>,
+    format: ImportFormat,
+    state: SourceState,
+    s: {
+      result: ImportResultDto;
+      byEmail: Map<string, Target>;
+      createdIds: Set<string>;
+      updatedIds: Set<string>;
+      orgIds: Map<string, string | null>;
+      dryRun: boolean;
+    },
+  ): Promise<ImportResultDto> {
+    const { result, byEmail, createdIds, updatedIds, orgIds, dryRun } = s;
 
     return this.tx.run(async (m) => {
       let batch: ImportRecord[] = [];

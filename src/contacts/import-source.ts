@@ -1,6 +1,11 @@
 import { CsvError, parse } from 'csv-parse';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { DomainError, ValidationFailedError } from '../common/errors/domain.error.js';
 import { mapHeaders, recordFromCells } from './csv-columns.js';
 import { ImportRecord } from './import-record.js';
@@ -11,6 +16,39 @@ export const IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
 
 const tooLarge = () =>
   new DomainError('PAYLOAD_TOO_LARGE', `An import file may be at most ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB`, 413);
+
+/** A request body spooled to a private temporary file, read back as a stream; `dispose()` deletes it. */
+export interface SpooledBody {
+  open(): Readable;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Reads the whole request body to a temporary file (never into memory), refusing it with a 413 as soon as it
+ * passes the limit (announced or counted). The import then runs from the file: the client's upload speed does not
+ * hold a database transaction open, and an oversized file is refused at network speed, before any row is written.
+ */
+export async function spool(body: Readable, limit = IMPORT_BODY_LIMIT): Promise<SpooledBody> {
+  const announced = Number((body as Readable & { headers?: Record<string, string> }).headers?.['content-length']);
+  if (announced > limit) throw tooLarge();
+  const dir = await mkdtemp(join(tmpdir(), 'rapport-import-'));
+  const file = join(dir, 'body');
+  const dispose = () => rm(dir, { recursive: true, force: true });
+  let bytes = 0;
+  const cap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytes += chunk.length;
+      done(bytes > limit ? tooLarge() : null, chunk);
+    },
+  });
+  try {
+    await pipeline(body, cap, createWriteStream(file, { mode: 0o600 }));
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+  return { open: () => createReadStream(file), dispose };
+}
 
 /** What a request body stream has shown so far. */
 export interface SourceState {

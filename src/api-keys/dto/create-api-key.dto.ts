@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { ROLES, type Role } from '../../auth/role.js';
-import { lowerUuid } from '../../common/validation/transforms.js';
+import { ISO_DATE_MAX, lowerUuid } from '../../common/validation/transforms.js';
 
 export class CreateApiKeyDto {
   /** What the key is for, e.g. "HR tool (production)". */
@@ -29,6 +29,6 @@ export class CreateApiKeyDto {
   oauthClientId?: string;
 
   /** Optional expiry (ISO 8601); after it the key is refused. */
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   expiresAt?: string;
 }
