@@ -107,6 +107,16 @@ export function validateRecord(r: ImportRecord): ValidRow | string {
 const LINKEDIN = /(^|\.)linkedin\.com$/i;
 const XING = /(^|\.)xing\.com$/i;
 
+/** What one import run keeps between batches. */
+interface ImportState {
+  result: ImportResultDto;
+  byEmail: Map<string, Target>;
+  createdIds: Set<string>;
+  updatedIds: Set<string>;
+  orgIds: Map<string, string | null>;
+  dryRun: boolean;
+}
+
 /** A contact the import writes: an existing one (matched on e-mail) or a new one. */
 interface Target {
   id: string;
@@ -153,14 +163,7 @@ export class ContactImportService {
     source: AsyncGenerator<ImportRecord>,
     format: ImportFormat,
     state: SourceState,
-    s: {
-      result: ImportResultDto;
-      byEmail: Map<string, Target>;
-      createdIds: Set<string>;
-      updatedIds: Set<string>;
-      orgIds: Map<string, string | null>;
-      dryRun: boolean;
-    },
+    s: ImportState,
   ): Promise<ImportResultDto> {
     const { result, byEmail, createdIds, updatedIds, orgIds, dryRun } = s;
 
@@ -197,14 +200,7 @@ export class ContactImportService {
   private async processBatch(
     m: EntityManager,
     records: ImportRecord[],
-    s: {
-      result: ImportResultDto;
-      byEmail: Map<string, Target>;
-      createdIds: Set<string>;
-      updatedIds: Set<string>;
-      orgIds: Map<string, string | null>;
-      dryRun: boolean;
-    },
+    s: ImportState,
   ): Promise<void> {
     const valid: ValidRow[] = [];
     for (const r of records) {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import * as net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { API, createTestApp, TestApp } from '../setup/test-app.js';
 
 const PROBLEM = /^application\/problem\+json/;
@@ -12,8 +11,7 @@ describe('HTTP edge', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    await new Promise<void>((resolve) => t.app.getHttpServer().listen(0, '127.0.0.1', resolve));
-    port = (t.app.getHttpServer().address() as AddressInfo).port;
+    port = await t.listen();
   });
   afterAll(async () => {
     await t.close();

@@ -25,6 +25,8 @@ export interface TestApp {
   sql: <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
   /** Creates an API key with the admin key and returns its secret. */
   createKey: (role: 'admin' | 'staff' | 'compliance' | 'integration', extra?: Record<string, unknown>) => Promise<string>;
+  /** Makes the app listen on a free port of 127.0.0.1 (for raw sockets and http.request) and answers the port. */
+  listen: () => Promise<number>;
   /** The log lines written so far (only with `captureLogs`). */
   logs: string[];
   /** Stops the app and drops its database, unless `keepDatabase` (to start another app on it: a restart). */
@@ -158,6 +160,11 @@ export async function createTestApp(options: CreateTestAppOptions = {}): Promise
     adminKey,
     databaseUrl,
     logs,
+    listen: async () => {
+      const http = app.getHttpServer();
+      if (!http.listening) await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+      return (http.address() as { port: number }).port;
+    },
     sql: async <T>(query: string, params?: unknown[]) => (await pool.query(query, params)).rows as T[],
     createKey: async (role, extra = {}) => {
       const res = await api().post('/api-keys', { name: `${role} key`, role, ...extra });

@@ -17,7 +17,8 @@ export interface TestOidcProvider {
 
 const SCRIPT = path.join(process.cwd(), 'test', 'support', 'oidc-provider.mjs');
 
-function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.on('error', reject);

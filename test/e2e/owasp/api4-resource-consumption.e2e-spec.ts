@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { buildOpenApiDocument } from '../../../src/app.setup.js';
 import { API, createTestApp, TestApp } from '../../setup/test-app.js';
@@ -49,8 +48,7 @@ describe('OWASP API4:2023 Unrestricted resource consumption', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    await new Promise<void>((resolve) => t.app.getHttpServer().listen(0, '127.0.0.1', resolve));
-    port = (t.app.getHttpServer().address() as AddressInfo).port;
+    port = await t.listen();
   });
   afterAll(async () => {
     await t.close();
@@ -272,14 +270,11 @@ describe('OWASP API4:2023 streamed imports', () => {
   let port: number;
   beforeAll(async () => {
     t = await createTestApp();
-    await new Promise<void>((resolve) => t.app.getHttpServer().listen(0, '127.0.0.1', resolve));
-    port = (t.app.getHttpServer().address() as AddressInfo).port;
+    port = await t.listen();
   });
-  // While the finding below stands, the app is still working through the rows already in the socket buffers when
-  // the test gives up, and close() waits for that transaction (a few minutes).
   afterAll(async () => {
     await t.close();
-  }, 600_000);
+  });
 
   // Was a finding: the 50 MiB cap was counted only as the importer pulled the body, writing rows as it went, so a
   // 100 MB chunked import ran for minutes. The importer now spools the body to a temporary file first, refusing it
@@ -407,8 +402,7 @@ describe('OWASP API4:2023 slow clients (HTTP_HEADERS_TIMEOUT_MS=1000, HTTP_REQUE
   let port: number;
   beforeAll(async () => {
     t = await createTestApp({ env: { HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000' } });
-    await new Promise<void>((resolve) => t.app.getHttpServer().listen(0, '127.0.0.1', resolve));
-    port = (t.app.getHttpServer().address() as AddressInfo).port;
+    port = await t.listen();
   });
   afterAll(async () => {
     await t.close();
