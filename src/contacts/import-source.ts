@@ -57,19 +57,13 @@ export interface SourceState {
 }
 
 /**
- * The body as UTF-8 text chunks, refused with a 413 once it passes the limit (announced or counted).
+ * A spooled body (its size already checked by {@link spool}) as UTF-8 text chunks; a NUL refuses it.
  * `state.content` tells afterwards whether it held anything but white space.
  */
-export async function* textChunks(body: Readable, state: SourceState, limit = IMPORT_BODY_LIMIT): AsyncGenerator<string> {
-  const announced = Number((body as Readable & { headers?: Record<string, string> }).headers?.['content-length']);
-  if (announced > limit) throw tooLarge();
+export async function* textChunks(body: Readable, state: SourceState): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
-  let bytes = 0;
   for await (const chunk of body as AsyncIterable<Buffer | string>) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    bytes += buf.length;
-    if (bytes > limit) throw tooLarge();
-    const text = decoder.write(buf);
+    const text = decoder.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     if (text.includes('\u0000')) {
       throw new DomainError('MALFORMED_IMPORT', 'The file holds a NUL character: it is not a text file; nothing was imported', 400);
     }
