@@ -12,18 +12,23 @@ import { ComplianceModule } from './compliance/compliance.module.js';
 import { ConsentModule } from './consent/consent.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { DisclosuresModule } from './disclosures/disclosures.module.js';
+import { EventsModule } from './events/events.module.js';
+import { FollowUpsModule } from './follow-ups/follow-ups.module.js';
 import { configModule } from './config/configuration.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { InteractionsModule } from './interactions/interactions.module.js';
+import { NetworksModule } from './networks/networks.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PurposesModule } from './purposes/purposes.module.js';
 import { RecipientsModule } from './recipients/recipients.module.js';
+import { EngagementReportsModule } from './reports/engagement-reports.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
+/** The composition root: every feature module is listed here; only infrastructure (database, crypto, audit, config) is global. */
 @Module({
   imports: [
     configModule,
@@ -38,6 +43,10 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     OrganisationsModule,
     ContactsModule,
     InteractionsModule,
+    EventsModule,
+    FollowUpsModule,
+    NetworksModule,
+    EngagementReportsModule,
     ConsentModule,
     PurposesModule,
     RecipientsModule,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { AffiliationsService } from './affiliations.service.js';
 import { RejectConsentFieldsInterceptor } from './consent-fields.interceptor.js';
 import { ContactImportService } from './contact-import.service.js';
@@ -7,6 +8,7 @@ import { ContactsController, OrganisationContactsController } from './contacts.c
 import { ContactsService } from './contacts.service.js';
 
 @Module({
+  imports: [WebhooksModule],
   controllers: [ContactsController, OrganisationContactsController],
   providers: [
     ContactsService,

@@ -6,7 +6,7 @@ import { NotFoundError, ValidationFailedError } from '../common/errors/domain.er
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
 import { decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { iso, queryRows } from '../interactions/db.js';
+import { iso, queryRows } from '../database/sql.js';
 import { CreateEventDto, EventResponseDto, EventSummaryResponseDto, ListEventsQueryDto, UpdateEventDto } from './dto/event.dto.js';
 
 interface EventRow {

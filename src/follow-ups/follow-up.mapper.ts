@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/role.js';
-import { iso } from '../interactions/db.js';
+import { iso } from '../database/sql.js';
 import { FollowUpResponseDto } from './dto/follow-up.response.dto.js';
 
 export interface FollowUpRow {

@@ -10,7 +10,7 @@ import { assertIfMatch, IfMatch } from '../common/http/etag.js';
 import { decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { appConfig } from '../config/app.config.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { queryRows } from '../interactions/db.js';
+import { queryRows } from '../database/sql.js';
 import { addWorkingDays } from '../interactions/working-days.js';
 import { CalendarTokenResponseDto, FollowUpResponseDto } from './dto/follow-up.response.dto.js';
 import { CreateFollowUpDto, ListFollowUpsQueryDto, UpdateFollowUpDto } from './dto/follow-up.dto.js';

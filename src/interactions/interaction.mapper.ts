@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/role.js';
 import { FollowUpResponseDto } from '../follow-ups/dto/follow-up.response.dto.js';
-import { iso } from './db.js';
+import { iso } from '../database/sql.js';
 import { InteractionResponseDto } from './dto/interaction.response.dto.js';
 
 export interface InteractionRow {

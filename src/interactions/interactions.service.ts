@@ -7,7 +7,7 @@ import { assertIfMatch, IfMatch } from '../common/http/etag.js';
 import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { FollowUpsService } from '../follow-ups/follow-ups.service.js';
-import { queryRows } from './db.js';
+import { queryRows } from '../database/sql.js';
 import { CreateInteractionDto, ReviewDecisionDto, UpdateInteractionDto } from './dto/create-interaction.dto.js';
 import { ListInteractionsQueryDto } from './dto/interaction-query.dto.js';
 import { InteractionResponseDto } from './dto/interaction.response.dto.js';

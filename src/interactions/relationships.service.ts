@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/domain.error.js';
 import { decodeCursor, encodeCursor, Page, PageQueryDto, pageSize } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { iso, queryRows } from './db.js';
+import { iso, queryRows } from '../database/sql.js';
 import { ContactRelationshipResponseDto, RelationshipResponseDto } from './dto/interaction.response.dto.js';
 import { strengthWeightSql } from './strength.js';
 

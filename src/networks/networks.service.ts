@@ -5,7 +5,7 @@ import { actorIdOf, type Principal } from '../auth/role.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
 import { afterCreated, decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { iso, queryRows } from '../interactions/db.js';
+import { iso, queryRows } from '../database/sql.js';
 import {
   ConflictResponseDto,
   CreateConflictDto,

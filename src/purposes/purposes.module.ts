@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { PurposesController } from './purposes.controller.js';
 import { PurposesService } from './purposes.service.js';
 
-@Global()
 @Module({ controllers: [PurposesController], providers: [PurposesService], exports: [PurposesService] })
 export class PurposesModule {}

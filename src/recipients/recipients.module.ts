@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { RecipientsController } from './recipients.controller.js';
 import { RecipientsService } from './recipients.service.js';
 
-@Global()
 @Module({ controllers: [RecipientsController], providers: [RecipientsService], exports: [RecipientsService] })
 export class RecipientsModule {}

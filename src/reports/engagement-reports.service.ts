@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { appConfig } from '../config/app.config.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { iso, queryRows } from '../interactions/db.js';
+import { iso, queryRows } from '../database/sql.js';
 import {
   ActiveOrganisationDto,
   FollowUpCountsDto,
