@@ -23,7 +23,7 @@ export async function moveContactReferences(
   from: string,
   to: string,
 ): Promise<{ moved: number; dropped: number }> {
-  const t = `${ident('public')}.${ident(table)}`;
+  const t = ident(table);
   const col = ident(column);
   let dropped = 0;
   const uniques: { cols: string[] }[] = await m.query(
