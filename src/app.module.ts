@@ -5,7 +5,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';
 import { RolesGuard } from './auth/roles.guard.js';
-import { RequestInterceptor } from './common/context/request.interceptor.js';
+import { RequestInterceptor } from './database/request.interceptor.js';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
 import { strictValidationPipe } from './common/validation/validation.pipe.js';
 import { ComplianceModule } from './compliance/compliance.module.js';
@@ -38,7 +38,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     IdempotencyModule,
     ApiKeysModule,
     UsersModule,
-    AuthModule,
+    AuthModule.forRoot([ApiKeysModule, UsersModule]),
     HealthModule,
     OrganisationsModule,
     ContactsModule,

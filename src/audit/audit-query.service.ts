@@ -1,32 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { CryptoService } from '../crypto/crypto.service.js';
-import { SqlWhere } from '../database/sql-where.js';
-import { TransactionService } from '../database/transaction.service.js';
-import { AuditRow } from './audit.service.js';
+import { AuditEventsRepository, AuditRow } from './audit-events.repository.js';
 import { AuditEventResponseDto, ListAuditEventsQueryDto } from './dto/audit-event.dto.js';
 
 @Injectable()
 export class AuditQueryService {
   constructor(
-    private readonly tx: TransactionService,
+    private readonly events: AuditEventsRepository,
     private readonly crypto: CryptoService,
   ) {}
 
   async list(q: ListAuditEventsQueryDto): Promise<Page<AuditEventResponseDto>> {
     const limit = pageSize(q);
-    const w = new SqlWhere();
-    if (q.entityType) w.add(`entity_type = ${w.param(q.entityType)}`);
-    if (q.entityId) w.add(`entity_id = ${w.param(q.entityId)}`);
-    if (q.actorId) w.add(`actor_id = ${w.param(q.actorId)}`);
-    if (q.contactId) w.add(`contact_id = ${w.param(q.contactId)}`);
-    if (q.from) w.add(`occurred_at >= ${w.param(new Date(q.from))}`);
-    if (q.to) w.add(`occurred_at < ${w.param(new Date(q.to))}`);
     const after = decodeCursor<[string]>(q.cursor, 1);
-    if (after) w.add(`seq < ${w.param(after[0])}`);
-    const rows: AuditRow[] = await this.tx.manager.query(
-      `SELECT * FROM audit_events ${w.sql} ORDER BY seq DESC LIMIT ${w.param(limit + 1)}`,
-      w.params,
+    const rows = await this.events.list(
+      {
+        entityType: q.entityType,
+        entityId: q.entityId,
+        actorId: q.actorId,
+        contactId: q.contactId,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        beforeSeq: after?.[0],
+      },
+      limit + 1,
     );
     const items = await Promise.all(rows.slice(0, limit).map((r) => this.toResponse(r)));
     const page = toPage(rows, limit, (r) => r, (r) => [String(r.seq)]);

@@ -6,6 +6,7 @@ import { canonicalJson } from '../common/canonical-json.js';
 import { currentContext } from '../common/context/request-context.js';
 import { CryptoService } from '../crypto/crypto.service.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { AuditEventsRepository, AuditRow } from './audit-events.repository.js';
 
 export interface AuditInput {
   /** What happened, e.g. `create`, `update`, `archive`, `revoke`, `withdraw`, `disclose`. */
@@ -19,22 +20,7 @@ export interface AuditInput {
   after?: unknown;
 }
 
-export interface AuditRow {
-  id: string;
-  seq: string;
-  occurred_at: Date;
-  actor_type: string;
-  actor_id: string | null;
-  action: string;
-  entity_type: string;
-  entity_id: string | null;
-  contact_id: string | null;
-  request_id: string | null;
-  before: unknown;
-  after: unknown;
-  prev_hash: string;
-  hash: string;
-}
+export type { AuditRow } from './audit-events.repository.js';
 
 /** Keys never written into the audit trail, at any depth. */
 const SECRET_KEYS = /^(key|keyHash|secret|password|token|confirmationToken|tokenHash|webhookSecret|privateKey|wrappedKey)$/i;
@@ -52,8 +38,6 @@ export function stripSecrets(value: unknown): unknown {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
-/** One advisory lock serialises appends, so the chain stays linear under concurrent writers. */
-const AUDIT_CHAIN_LOCK = 7_214_001;
 
 /**
  * A uuid exactly as PostgreSQL's `uuid` type stores and returns it: lower case, hyphenated. The type also accepts
@@ -105,6 +89,7 @@ export class AuditService {
   constructor(
     private readonly tx: TransactionService,
     private readonly crypto: CryptoService,
+    private readonly events: AuditEventsRepository,
   ) {}
 
   record(input: AuditInput): Promise<void> {
@@ -136,15 +121,11 @@ export class AuditService {
       }
       prepared.push({ ...i, before, after });
     }
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const last: { seq: string; hash: string }[] = await manager.query(
-      'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
-    );
-    let seq = last.length ? BigInt(last[0].seq) : 0n;
-    let prevHash = last.length ? last[0].hash : GENESIS_HASH;
+    const head = await this.events.lockChainHead(manager);
+    let seq = head ? head.seq : 0n;
+    let prevHash = head ? head.hash : GENESIS_HASH;
     const occurredAt = new Date();
-    const values: unknown[] = [];
-    const tuples: string[] = [];
+    const rows: Parameters<AuditEventsRepository['insert']>[1] = [];
     for (const p of prepared) {
       seq += 1n;
       const row = {
@@ -163,22 +144,15 @@ export class AuditService {
         prev_hash: prevHash,
       };
       const hash = auditHash(row);
-      const b = values.length;
-      tuples.push(`(${Array.from({ length: 14 }, (_, k) => `$${b + k + 1}`).join(',')})`);
-      values.push(
-        row.id, row.seq, row.occurred_at, row.actor_type, row.actor_id, row.action, row.entity_type,
-        row.entity_id, row.contact_id, row.request_id,
-        row.before === null ? null : JSON.stringify(row.before),
-        row.after === null ? null : JSON.stringify(row.after),
-        row.prev_hash, hash,
-      );
+      rows.push({
+        ...row,
+        before: row.before === null ? null : JSON.stringify(row.before),
+        after: row.after === null ? null : JSON.stringify(row.after),
+        hash,
+      });
       prevHash = hash;
     }
-    await manager.query(
-      `INSERT INTO audit_events (id, seq, occurred_at, actor_type, actor_id, action, entity_type, entity_id,
-         contact_id, request_id, before, after, prev_hash, hash) VALUES ${tuples.join(',')}`,
-      values,
-    );
+    await this.events.insert(manager, rows);
   }
 
   /** A contact's personal values, sealed under its data key; after erasure they are not kept at all. */
@@ -189,18 +163,12 @@ export class AuditService {
 
   /** Walks the chain in order; the first row whose link or content does not match is reported. */
   async verify(): Promise<{ valid: boolean; checked: number; firstBrokenId?: string }> {
-    const manager = this.tx.dataSource.manager;
     let prevHash = GENESIS_HASH;
     let expectedSeq = 1n;
     let checked = 0;
     let after = 0n;
     for (;;) {
-      const rows: AuditRow[] = await manager.query(
-        `SELECT id, seq, occurred_at, actor_type, actor_id, action, entity_type, entity_id, contact_id,
-                request_id, before, after, prev_hash, hash
-         FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT 5000`,
-        [after.toString()],
-      );
+      const rows: AuditRow[] = await this.events.chainAfter(after, 5000);
       if (rows.length === 0) break;
       for (const row of rows) {
         const ok = BigInt(row.seq) === expectedSeq && row.prev_hash === prevHash && auditHash(row) === row.hash;

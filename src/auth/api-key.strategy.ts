@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-custom';
-import { ApiKeysService, UnauthenticatedError } from '../api-keys/api-keys.service.js';
+import { ApiKeyDirectory } from './directories.js';
+import { UnauthenticatedError } from './errors.js';
 import { Principal } from './role.js';
 
 /** `X-API-Key: rapk_…` → the key's principal. */
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
-  constructor(private readonly keys: ApiKeysService) {
+  constructor(private readonly keys: ApiKeyDirectory) {
     super();
   }
 

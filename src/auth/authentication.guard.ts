@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { UnauthenticatedError } from '../api-keys/api-keys.service.js';
+import { UnauthenticatedError } from './errors.js';
 import type { Request, Response } from 'express';
 import { PUBLIC_KEY } from './access.decorator.js';
 import { ApiKeyStrategy } from './api-key.strategy.js';

@@ -3,10 +3,10 @@ import type { ConfigType } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { ApiKeysService, UnauthenticatedError } from '../api-keys/api-keys.service.js';
+import { ApiKeyDirectory, UserDirectory } from './directories.js';
+import { UnauthenticatedError } from './errors.js';
 import { ForbiddenError } from '../common/errors/domain.error.js';
 import { authConfig } from '../config/app.config.js';
-import { UsersService } from '../users/users.service.js';
 import { Principal, ROLES } from './role.js';
 
 /** Only asymmetric algorithms: an HS256 token signed with a public key must never pass. */
@@ -29,8 +29,8 @@ export class OidcStrategy extends PassportStrategy(Strategy, 'oidc') {
 
   constructor(
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
-    private readonly users: UsersService,
-    private readonly keys: ApiKeysService,
+    private readonly users: UserDirectory,
+    private readonly keys: ApiKeyDirectory,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),

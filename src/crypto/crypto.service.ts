@@ -3,9 +3,11 @@ import type { ConfigType } from '@nestjs/config';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LRUCache } from 'lru-cache';
 import { EntityManager } from 'typeorm';
 import { appConfig, cryptoConfig } from '../config/app.config.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { ContactKeysRepository } from './contact-keys.repository.js';
 
 const SEALED_PREFIX = 'v1.';
 /** How long an unwrapped data key is kept in memory: bounds how long another instance can open erased data. */
@@ -22,13 +24,14 @@ const KEY_CACHE_MS = 30_000;
 export class CryptoService implements OnModuleInit {
   private readonly logger = new Logger(CryptoService.name);
   private masterKey!: Buffer;
-  /** Unwrapped data keys; null marks a destroyed key. Small and bounded. */
-  private readonly keyCache = new Map<string, { key: Buffer | null; at: number }>();
+  /** Unwrapped data keys (a null key: destroyed), each kept KEY_CACHE_MS; at most 10,000. */
+  private readonly keyCache = new LRUCache<string, { key: Buffer | null }>({ max: 10_000, ttl: KEY_CACHE_MS });
 
   constructor(
     @Inject(cryptoConfig.KEY) private readonly config: ConfigType<typeof cryptoConfig>,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
     private readonly tx: TransactionService,
+    private readonly keys: ContactKeysRepository,
   ) {}
 
   onModuleInit(): void {
@@ -79,26 +82,18 @@ export class CryptoService implements OnModuleInit {
   /** The contact's data key, created on first use inside the current transaction. */
   private async dataKey(manager: EntityManager, contactId: string, create: boolean): Promise<Buffer | null> {
     const cached = this.keyCache.get(contactId);
-    if (cached && Date.now() - cached.at < KEY_CACHE_MS) return cached.key;
-    const read = (): Promise<{ wrapped_key: Buffer | null }[]> =>
-      manager.query('SELECT wrapped_key FROM contact_keys WHERE contact_id = $1', [contactId]);
-    let rows = await read();
-    if (rows.length === 0) {
+    if (cached) return cached.key;
+    let row = await this.keys.find(manager, contactId);
+    if (!row) {
       if (!create) return null;
-      await manager.query('INSERT INTO contact_keys (contact_id, wrapped_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-        contactId,
-        Buffer.from(this.encrypt(randomBytes(32), this.masterKey), 'utf8'),
-      ]);
-      rows = await read();
+      await this.keys.insertIfAbsent(manager, contactId, Buffer.from(this.encrypt(randomBytes(32), this.masterKey), 'utf8'));
+      row = await this.keys.find(manager, contactId);
     }
-    const wrapped = rows[0]?.wrapped_key;
+    const wrapped = row?.wrappedKey;
     const key = wrapped ? this.decrypt(wrapped.toString('utf8'), this.masterKey) : null;
     // Only what was read outside a transaction is certainly committed (a key created, or destroyed, by a
     // transaction that then rolls back must not be remembered).
-    if (!manager.queryRunner?.isTransactionActive) {
-      if (this.keyCache.size > 10_000) this.keyCache.clear();
-      this.keyCache.set(contactId, { key, at: Date.now() });
-    }
+    if (!manager.queryRunner?.isTransactionActive) this.keyCache.set(contactId, { key });
     return key;
   }
 
@@ -119,11 +114,7 @@ export class CryptoService implements OnModuleInit {
 
   /** Crypto-shredding: the contact's sealed values become unreadable for good. */
   async destroyContactKey(contactId: string, manager = this.tx.manager): Promise<void> {
-    await manager.query(
-      `INSERT INTO contact_keys (contact_id, wrapped_key, destroyed_at) VALUES ($1, NULL, now())
-       ON CONFLICT (contact_id) DO UPDATE SET wrapped_key = NULL, destroyed_at = COALESCE(contact_keys.destroyed_at, now())`,
-      [contactId],
-    );
+    await this.keys.destroy(manager, contactId);
     // Evicted, not marked destroyed: the erasure may still roll back. Other instances drop their copy within KEY_CACHE_MS.
     this.keyCache.delete(contactId);
   }

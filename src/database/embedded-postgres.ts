@@ -84,7 +84,7 @@ async function clearLock(databaseDir: string, ownerFile: string, events: Supervi
  * Keeps one embedded PostgreSQL running: when its postmaster dies for any reason (killed, crashed, out of
  * memory), it is started again on the same port and data directory — PostgreSQL's crash recovery replays the
  * WAL at start — after a back-off of 100 ms doubling to 5 s, for as long as the app runs. Meanwhile the pool's
- * connection attempts fail fast and requests answer 503 (see connection-errors.ts); pg.Pool opens new
+ * connection attempts fail fast and requests answer 503 (see common/errors/connection-errors.ts); pg.Pool opens new
  * connections on demand, so service resumes by itself once the server accepts connections again.
  */
 class Supervisor {

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager } from 'typeorm';
-import type { Principal } from '../../auth/role.js';
+import type { Principal } from './principal.js';
 
 export interface RequestContext {
   requestId?: string;

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
-import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../../database/connection-errors.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './connection-errors.js';
 import { DomainError, FieldError } from './domain.error.js';
 import { problemType } from './problem.js';
 

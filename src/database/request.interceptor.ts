@@ -3,14 +3,14 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Observable } from 'rxjs';
-import type { Principal } from '../../auth/role.js';
-import { TransactionService } from '../../database/transaction.service.js';
-import { IdempotencyService, requestFingerprint } from '../../idempotency/idempotency.service.js';
-import { DomainError } from '../errors/domain.error.js';
-import { assertBodyAllowed, bodyPolicyOf, type BodyPolicy } from '../http/body-policy.js';
-import { assertStorableText } from '../validation/assert-storable-text.js';
-import { etagOf } from '../http/etag.js';
-import { requestContext, RequestContext } from './request-context.js';
+import type { Principal } from '../common/context/principal.js';
+import { TransactionService } from './transaction.service.js';
+import { DomainError } from '../common/errors/domain.error.js';
+import { assertBodyAllowed, bodyPolicyOf, type BodyPolicy } from '../common/http/body-policy.js';
+import { assertStorableText } from '../common/validation/assert-storable-text.js';
+import { etagOf } from '../common/http/etag.js';
+import { IdempotencyStore, requestFingerprint } from '../common/context/idempotency-store.js';
+import { requestContext, RequestContext } from '../common/context/request-context.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const NO_TRANSACTION_KEY = 'rapport:no-transaction';
@@ -37,7 +37,7 @@ export class RequestInterceptor implements NestInterceptor {
 
   constructor(
     private readonly tx: TransactionService,
-    private readonly idempotency: IdempotencyService,
+    private readonly idempotency: IdempotencyStore,
     private readonly reflector: Reflector,
   ) {}
 

@@ -1,6 +1,6 @@
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
-import { toProblem } from '../common/errors/problem-details.filter.js';
-import { NotFoundError } from '../common/errors/domain.error.js';
+import { toProblem } from './problem-details.filter.js';
+import { NotFoundError } from './domain.error.js';
 import { isDatabaseUnavailable } from './connection-errors.js';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
