@@ -4,7 +4,7 @@ import { Access, ProblemResponse, Public } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { IgnoresBody } from '../common/http/body-policy.js';
 import type { Principal } from '../auth/role.js';
-import { NO_TRANSACTION_KEY } from '../common/context/request.interceptor.js';
+import { NO_TRANSACTION_KEY } from '../database/request.interceptor.js';
 import { Page, PageOf, PageQueryDto } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/uuid-param.dto.js';
 import { ConsentGateService } from './consent-gate.service.js';

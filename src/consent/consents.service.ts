@@ -3,16 +3,20 @@ import type { ConfigType } from '@nestjs/config';
 import { appConfig } from '../config/app.config.js';
 import { buildConsentReceipt } from './consent-receipt.js';
 import { createHash, randomBytes } from 'node:crypto';
-import { In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { actorIdOf, type Principal } from '../auth/role.js';
 import { ConflictError, DomainError, ForbiddenError, GoneError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
-import { afterCreated, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
+import { Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
+import { ContactsRepository } from '../contacts/contacts.repository.js';
+import { InteractionsRepository } from '../interactions/interactions.repository.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { PurposesRepository } from '../purposes/purposes.repository.js';
 import { PurposesService } from '../purposes/purposes.service.js';
+import { RecipientsRepository } from '../recipients/recipients.repository.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { covers, effectiveStatus } from './consent-decision.js';
 import { Consent } from './consent.entity.js';
+import { ConsentsRepository } from './consents.repository.js';
 import {
   ConfirmedConsentResponseDto,
   ConsentResponseDto,
@@ -58,15 +62,16 @@ export function toConsentResponse(c: ConsentWithKey, now = new Date()): ConsentR
 export class ConsentsService {
   constructor(
     private readonly tx: TransactionService,
+    private readonly consents: ConsentsRepository,
+    private readonly contacts: ContactsRepository,
+    private readonly interactions: InteractionsRepository,
+    private readonly purposeRows: PurposesRepository,
+    private readonly recipients: RecipientsRepository,
     private readonly audit: AuditService,
     private readonly purposes: PurposesService,
     private readonly notifier: RecipientNotifier,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
-
-  private get repo() {
-    return this.tx.manager.getRepository(Consent);
-  }
 
   /**
    * The contact must exist (and, for writes, not be erased). `lock`:
@@ -77,15 +82,13 @@ export class ConsentsService {
    *   sees the disclosure. No recipient can receive data under a basis that ended unnoticed.
    */
   private async assertContact(contactId: string, lock: 'none' | 'share' | 'gate'): Promise<void> {
-    const clause = lock === 'share' ? ' FOR SHARE' : lock === 'gate' ? ' FOR NO KEY UPDATE' : '';
-    const rows: { erased_at: Date | null }[] = await this.tx.manager.query(`SELECT erased_at FROM contacts WHERE id = $1${clause}`, [contactId]);
-    if (!rows[0]) throw new NotFoundError('Contact', contactId);
-    if (lock !== 'none' && rows[0].erased_at) throw new GoneError('CONTACT_ERASED', `Contact ${contactId} was erased`);
+    const row = await this.contacts.erasedAtLocked(this.tx.manager, contactId, lock);
+    if (!row) throw new NotFoundError('Contact', contactId);
+    if (lock !== 'none' && row.erasedAt) throw new GoneError('CONTACT_ERASED', `Contact ${contactId} was erased`);
   }
 
-  private async purposeKeyOf(purposeId: string): Promise<string> {
-    const rows: { key: string }[] = await this.tx.manager.query('SELECT key FROM purposes WHERE id = $1', [purposeId]);
-    return rows[0]?.key ?? '';
+  private purposeKeyOf(purposeId: string): Promise<string> {
+    return this.purposeRows.keyOf(purposeId);
   }
 
   async record(contactId: string, dto: CreateConsentDto, principal: Principal): Promise<ConsentResponseDto> {
@@ -110,15 +113,14 @@ export class ConsentsService {
     if (purpose.retired) throw new ConflictError('PURPOSE_RETIRED', `Purpose ${dto.purpose} is retired`);
     const recipientIds = dto.recipientIds?.map((r) => r.toLowerCase()) ?? [];
     if (recipientIds.length) {
-      const found: { id: string }[] = await this.tx.manager.query('SELECT id FROM recipients WHERE id = ANY($1::uuid[])', [recipientIds]);
-      const missing = recipientIds.find((id) => !found.some((f) => f.id === id));
+      const found = await this.recipients.existingIds(this.tx.manager, recipientIds);
+      const missing = recipientIds.find((id) => !found.includes(id));
       if (missing) throw new NotFoundError('Recipient', missing);
     }
     if (dto.interactionId) await this.assertInteraction(dto.interactionId);
 
     const token = pending ? randomBytes(32).toString('base64url') : null;
-    const saved = await this.repo.save(
-      this.repo.create({
+    const saved = await this.consents.create({
         contactId,
         purposeId: purpose.id,
         recipientIds: recipientIds.length ? recipientIds : null,
@@ -137,22 +139,19 @@ export class ConsentsService {
         withdrawnBy: null,
         confirmationTokenHash: token ? sha256(token) : null,
         confirmationExpiresAt: token ? new Date(now.getTime() + CONFIRMATION_TTL_MS) : null,
-      }),
-    );
+    });
     const body = toConsentResponse({ ...saved, purposeKey: purpose.key }, now);
     await this.audit.record({ action: 'create', entityType: 'consent', entityId: saved.id, contactId, after: body });
     return token ? { ...body, confirmationToken: token, confirmationExpiresAt: saved.confirmationExpiresAt } : body;
   }
 
   private async assertInteraction(id: string): Promise<void> {
-    const [{ t }] = await this.tx.manager.query(`SELECT to_regclass('interactions') AS t`);
-    if (!t) return;
-    if ((await this.tx.manager.query('SELECT 1 FROM interactions WHERE id = $1', [id])).length === 0) throw new NotFoundError('Interaction', id);
+    if (!(await this.interactions.exists(this.tx.manager, id))) throw new NotFoundError('Interaction', id);
   }
 
   /** The person clicked the double opt-in link: pending → granted. The token works once. */
   async confirm(token: string): Promise<ConfirmedConsentResponseDto> {
-    const c = await this.repo.findOne({ where: { confirmationTokenHash: sha256(token) }, lock: { mode: 'pessimistic_write' } });
+    const c = await this.consents.findByTokenHashForUpdate(sha256(token));
     if (!c || c.status !== 'pending') throw new NotFoundError('Confirmation token');
     const now = new Date();
     if (c.confirmationExpiresAt && c.confirmationExpiresAt.getTime() <= now.getTime()) {
@@ -164,7 +163,7 @@ export class ConsentsService {
     c.confirmedAt = now;
     c.confirmationTokenHash = null;
     c.confirmationExpiresAt = null;
-    await this.repo.save(c);
+    await this.consents.save(c);
     const after = toConsentResponse({ ...c, purposeKey: key }, now);
     await this.audit.record({ action: 'confirm', entityType: 'consent', entityId: c.id, contactId: c.contactId, before, after });
     return { id: c.id, purpose: key, status: after.status, confirmedAt: c.confirmedAt };
@@ -176,14 +175,13 @@ export class ConsentsService {
    * answers the first withdrawal.
    */
   async withdraw(id: string, reason: string | undefined, principal: Principal): Promise<ConsentResponseDto> {
-    const m = this.tx.manager;
-    const found: { contact_id: string }[] = await m.query('SELECT contact_id FROM consents WHERE id = $1', [id]);
-    if (!found[0]) throw new NotFoundError('Consent', id);
+    const contactId = await this.consents.contactIdOf(id);
+    if (!contactId) throw new NotFoundError('Consent', id);
     // Contact first, then the consent (FOR NO KEY UPDATE: it does not block the foreign-key checks of a
     // concurrent disclosure's items), so withdrawals and disclosures of a contact serialise without deadlock.
-    await m.query('SELECT 1 FROM contacts WHERE id = $1 FOR NO KEY UPDATE', [found[0].contact_id]);
-    await m.query('SELECT 1 FROM consents WHERE id = $1 FOR NO KEY UPDATE', [id]);
-    const c = await this.repo.findOneBy({ id });
+    await this.contacts.lockForWithdrawal(this.tx.manager, contactId);
+    await this.consents.lockForWithdrawal(id);
+    const c = await this.consents.findById(id);
     if (!c) throw new NotFoundError('Consent', id);
     if (principal.role === 'integration' && (!principal.recipientId || !covers(c, principal.recipientId))) {
       throw new ForbiddenError('An integration may only withdraw consents that cover its own recipient');
@@ -198,7 +196,7 @@ export class ConsentsService {
     c.withdrawnBy = actorIdOf(principal);
     c.confirmationTokenHash = null;
     c.confirmationExpiresAt = null;
-    await this.repo.save(c);
+    await this.consents.save(c);
     const after = toConsentResponse({ ...c, purposeKey: key }, now);
     await this.notifier.notifyContactEvent({ type: 'consent.withdrawn', contactId: c.contactId, purpose: key, occurredAt: now });
     await this.audit.record({ action: 'withdraw', entityType: 'consent', entityId: c.id, contactId: c.contactId, before, after });
@@ -206,7 +204,7 @@ export class ConsentsService {
   }
 
   async findOne(id: string): Promise<ConsentResponseDto> {
-    const c = await this.repo.findOneBy({ id });
+    const c = await this.consents.findById(id);
     if (!c) throw new NotFoundError('Consent', id);
     return toConsentResponse({ ...c, purposeKey: await this.purposeKeyOf(c.purposeId) });
   }
@@ -219,29 +217,21 @@ export class ConsentsService {
   }
 
   async loadForReceipt(id: string): Promise<{ consent: Consent; purpose: { id: string; key: string; name: string; description: string; legalBasis: string; dataCategories: string[] } }> {
-    const c = await this.repo.findOneBy({ id });
+    const c = await this.consents.findById(id);
     if (!c) throw new NotFoundError('Consent', id);
-    const [p] = await this.tx.manager.query('SELECT id, key, name, description, legal_basis, data_categories FROM purposes WHERE id = $1', [c.purposeId]);
-    return { consent: c, purpose: { id: p.id, key: p.key, name: p.name, description: p.description, legalBasis: p.legal_basis, dataCategories: p.data_categories } };
+    return { consent: c, purpose: await this.purposeRows.forReceipt(c.purposeId) };
   }
 
   /** The whole history of a contact's consents, withdrawn and expired included, newest first. */
   async listForContact(contactId: string, q: PageQueryDto): Promise<Page<ConsentResponseDto>> {
     await this.assertContact(contactId, 'none');
     const limit = pageSize(q);
-    const params: unknown[] = [contactId, limit + 1];
-    const after = afterCreated(q.cursor, 'k', 'desc', (v) => `$${params.push(v)}`);
-    const where = `k.contact_id = $1 ${after ? `AND ${after}` : ''}`;
-    // Keyset on the exact (microsecond) creation time, carried as text: a JS Date would truncate it.
-    const rows: { id: string; purpose_key: string; k: string }[] = await this.tx.manager.query(
-      `SELECT k.id, p.key AS purpose_key, k.created_at::text AS k FROM consents k JOIN purposes p ON p.id = k.purpose_id
-       WHERE ${where} ORDER BY k.created_at DESC, k.id DESC LIMIT $2`,
-      params,
-    );
-    const entities = rows.length ? await this.repo.findBy({ id: In(rows.map((r) => r.id)) }) : [];
+    const rows = await this.consents.pageKeysForContact(contactId, limit, q.cursor);
+    const keys = await this.purposeRows.keysOf(this.tx.manager, [...new Set(rows.map((r) => r.purpose_id))]);
+    const entities = await this.consents.byIds(rows.map((r) => r.id));
     const byId = new Map(entities.map((e) => [e.id, e]));
     const now = new Date();
-    return toPage(rows, limit, (r) => toConsentResponse({ ...byId.get(r.id)!, purposeKey: r.purpose_key }, now), (r) => [r.k, r.id]);
+    return toPage(rows, limit, (r) => toConsentResponse({ ...byId.get(r.id)!, purposeKey: keys.get(r.purpose_id)! }, now), (r) => [r.k, r.id]);
   }
 
   // --- Objections (Art. 21) ---
@@ -249,8 +239,7 @@ export class ConsentsService {
   async object(contactId: string, dto: CreateObjectionDto, principal: Principal): Promise<ObjectionResponseDto> {
     await this.assertContact(contactId, 'gate');
     const purpose = await this.purposes.byKey(dto.purpose);
-    const repo = this.tx.manager.getRepository(Objection);
-    const saved = await repo.save(repo.create({ contactId, purposeId: purpose.id, reason: dto.reason ?? null, recordedBy: actorIdOf(principal) }));
+    const saved = await this.consents.createObjection({ contactId, purposeId: purpose.id, reason: dto.reason ?? null, recordedBy: actorIdOf(principal) });
     const body = toObjectionResponse(saved, purpose.key);
     await this.notifier.notifyContactEvent({ type: 'contact.objected', contactId, purpose: purpose.key, occurredAt: saved.createdAt });
     await this.audit.record({ action: 'object', entityType: 'objection', entityId: saved.id, contactId, after: body });
@@ -260,19 +249,12 @@ export class ConsentsService {
   async listObjections(contactId: string, q: PageQueryDto): Promise<Page<ObjectionResponseDto>> {
     await this.assertContact(contactId, 'none');
     const limit = pageSize(q);
-    const params: unknown[] = [contactId, limit + 1];
-    const after = afterCreated(q.cursor, 'o', 'asc', (v) => `$${params.push(v)}`);
-    const where = `o.contact_id = $1 ${after ? `AND ${after}` : ''}`;
-    const rows: { id: string; contact_id: string; purpose_id: string; key: string; reason: string | null; recorded_by: string | null; created_at: Date; k: string }[] =
-      await this.tx.manager.query(
-        `SELECT o.id, o.contact_id, o.purpose_id, p.key, o.reason, o.recorded_by, o.created_at, o.created_at::text AS k
-         FROM objections o JOIN purposes p ON p.id = o.purpose_id WHERE ${where} ORDER BY o.created_at, o.id LIMIT $2`,
-        params,
-      );
+    const rows = await this.consents.pageObjections(contactId, limit, q.cursor);
+    const keys = await this.purposeRows.keysOf(this.tx.manager, [...new Set(rows.map((r) => r.purpose_id))]);
     return toPage(
       rows,
       limit,
-      (r) => ({ id: r.id, contactId: r.contact_id, purpose: r.key, purposeId: r.purpose_id, reason: r.reason, recordedBy: r.recorded_by, createdAt: r.created_at }),
+      (r) => ({ id: r.id, contactId: r.contact_id, purpose: keys.get(r.purpose_id)!, purposeId: r.purpose_id, reason: r.reason, recordedBy: r.recorded_by, createdAt: r.created_at }),
       (r) => [r.k, r.id],
     );
   }

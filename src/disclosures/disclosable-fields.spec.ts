@@ -1,4 +1,4 @@
-import { contactFieldValue } from '../purposes/contact-fields.js';
+import { contactFieldValue } from '../contacts/contacts.repository.js';
 import { disclosableFields } from './disclosable-fields.js';
 
 describe('disclosableFields', () => {

@@ -3,34 +3,19 @@ import { randomUUID } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import { actorIdOf, type Principal } from '../auth/role.js';
 import { ConflictError, NotFoundError } from '../common/errors/domain.error.js';
-import { afterCreated, Page, pageSize, toPage } from '../common/http/pagination.js';
+import { Page, pageSize, toPage } from '../common/http/pagination.js';
 import { ConsentGateService } from '../consent/consent-gate.service.js';
-import { SqlWhere } from '../database/sql-where.js';
+import { CONTACT_FIELDS, contactFieldValue, ContactsRepository } from '../contacts/contacts.repository.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { CONTACT_FIELDS, contactFieldValue } from '../purposes/contact-fields.js';
+import { PurposesRepository } from '../purposes/purposes.repository.js';
 import { CreateDisclosureDto, DisclosureQueryDto, DisclosureResponseDto, DisclosureResultDto } from './dto/disclosure.dto.js';
 import { disclosableFields } from './disclosable-fields.js';
+import { DisclosureRow, DisclosuresRepository } from './disclosures.repository.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
-interface DisclosureRow {
-  id: string;
-  purpose_id: string;
-  key: string;
-  recipient_id: string;
-  requested_fields: string[] | null;
-  disclosed_fields: string[];
-  actor_type: string;
-  actor_id: string | null;
-  contact_count: number;
-  disclosed_count: number;
-  receipt: string;
-  created_at: Date;
-  created_key?: string;
-}
-
-const toResponse = (r: DisclosureRow): DisclosureResponseDto => ({
+const toResponse = (r: DisclosureRow, key: string): DisclosureResponseDto => ({
   id: r.id,
-  purpose: r.key,
+  purpose: key,
   purposeId: r.purpose_id,
   recipientId: r.recipient_id,
   requestedFields: r.requested_fields,
@@ -47,6 +32,9 @@ const toResponse = (r: DisclosureRow): DisclosureResponseDto => ({
 export class DisclosuresService {
   constructor(
     private readonly tx: TransactionService,
+    private readonly disclosures: DisclosuresRepository,
+    private readonly contacts: ContactsRepository,
+    private readonly purposes: PurposesRepository,
     private readonly gate: ConsentGateService,
     private readonly signing: SigningKeysService,
     private readonly audit: AuditService,
@@ -67,15 +55,12 @@ export class DisclosuresService {
     // Lock the contacts first (FOR SHARE, in id order), then decide: a withdrawal, objection or erasure either
     // committed before (and is seen by the decision) or waits for this disclosure to commit (and its Art. 19
     // notification then sees it). Shared locks do not block other disclosures or checks.
-    await m.query('SELECT 1 FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE', [contactIds]);
+    await this.contacts.lockForDisclosure(m, contactIds);
     const now = new Date();
     const decisions = await this.gate.decideMany(purpose, recipient.id, contactIds, now);
     const allowedIds = decisions.filter((d) => d.allowed).map((d) => d.contactId);
 
-    const dataRows: { id: string; row: Record<string, unknown> }[] = allowedIds.length
-      ? await m.query('SELECT c.id, to_jsonb(c) AS row FROM contacts c WHERE c.id = ANY($1::uuid[]) AND c.erased_at IS NULL', [allowedIds])
-      : [];
-    const dataById = new Map(dataRows.map((r) => [r.id, r.row]));
+    const dataById = allowedIds.length ? await this.contacts.rowsForDisclosure(m, allowedIds) : new Map<string, Record<string, unknown>>();
 
     const id = randomUUID();
     const actorId = actorIdOf(principal);
@@ -111,29 +96,21 @@ export class DisclosuresService {
     const { jws, kid } = await this.signing.signCompact(record);
     const disclosedCount = final.filter((d) => d.allowed).length;
 
-    await m.query(
-      `INSERT INTO disclosures (id, purpose_id, recipient_id, requested_fields, disclosed_fields, actor_type, actor_id,
-                                contact_count, disclosed_count, receipt, receipt_kid, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [id, purpose.id, recipient.id, dto.fields ?? null, fields, principal.kind, actorId, final.length, disclosedCount, jws, kid, now],
-    );
-    if (final.length) {
-      await m.query(
-        `INSERT INTO disclosure_items (disclosure_id, item_no, contact_id, requested_contact_id, allowed, reason, consent_id, legal_basis, fields)
-         SELECT $1, t.ord, CASE WHEN t.reason = 'unknown_contact' THEN NULL ELSE t.cid END, t.cid, t.allowed, t.reason, t.consent_id,
-                t.legal_basis, CASE WHEN t.allowed THEN $7::text[] ELSE '{}'::text[] END
-         FROM unnest($2::uuid[], $3::boolean[], $4::text[], $5::uuid[], $6::text[]) WITH ORDINALITY AS t(cid, allowed, reason, consent_id, legal_basis, ord)`,
-        [
-          id,
-          final.map((d) => d.contactId),
-          final.map((d) => d.allowed),
-          final.map((d) => d.reason),
-          final.map((d) => d.consentId),
-          final.map((d) => d.legalBasis),
-          fields,
-        ],
-      );
-    }
+    await this.disclosures.insert(m, {
+      id,
+      purposeId: purpose.id,
+      recipientId: recipient.id,
+      requestedFields: dto.fields ?? null,
+      fields,
+      actorType: principal.kind,
+      actorId,
+      contactCount: final.length,
+      disclosedCount,
+      receipt: jws,
+      receiptKid: kid,
+      createdAt: now,
+    });
+    await this.disclosures.insertItems(m, id, final, fields);
     // No personal data in the audit event: ids, decisions and field names only.
     await this.audit.record({
       action: 'disclose',
@@ -167,40 +144,19 @@ export class DisclosuresService {
 
   async list(q: DisclosureQueryDto): Promise<Page<DisclosureResponseDto>> {
     const limit = pageSize(q);
-    const w = new SqlWhere();
-    const p = w.param;
-    if (q.recipientId) w.add(`d.recipient_id = ${p(q.recipientId)}`);
-    if (q.contactId) w.add(`EXISTS (SELECT 1 FROM disclosure_items i WHERE i.disclosure_id = d.id AND i.contact_id = ${p(q.contactId)})`);
-    if (q.from) w.add(`d.created_at >= ${p(q.from)}::timestamptz`);
-    if (q.to) w.add(`d.created_at < ${p(q.to)}::timestamptz`);
-    w.add(afterCreated(q.cursor, 'd', 'desc', p));
-    const rows: DisclosureRow[] = await this.tx.manager.query(
-      `SELECT d.id, d.purpose_id, pu.key, d.recipient_id, d.requested_fields, d.disclosed_fields, d.actor_type, d.actor_id,
-              d.contact_count, d.disclosed_count, d.receipt, d.created_at, d.created_at::text AS created_key
-       FROM disclosures d JOIN purposes pu ON pu.id = d.purpose_id
-       ${w.sql}
-       ORDER BY d.created_at DESC, d.id DESC LIMIT ${p(limit + 1)}`,
-      w.params,
-    );
+    const rows = await this.disclosures.page(q, limit);
+    const keys = await this.purposes.keysOf(this.tx.manager, [...new Set(rows.map((r) => r.purpose_id))]);
     // Keyset on the exact (microsecond) creation time, carried as text: a JS Date would truncate it.
-    return toPage(rows, limit, toResponse, (r) => [r.created_key ?? '', r.id]);
+    return toPage(rows, limit, (r) => toResponse(r, keys.get(r.purpose_id)!), (r) => [r.created_key ?? '', r.id]);
   }
 
   async findOne(id: string): Promise<DisclosureResponseDto> {
-    const rows: DisclosureRow[] = await this.tx.manager.query(
-      `SELECT d.id, d.purpose_id, pu.key, d.recipient_id, d.requested_fields, d.disclosed_fields, d.actor_type, d.actor_id,
-              d.contact_count, d.disclosed_count, d.receipt, d.created_at
-       FROM disclosures d JOIN purposes pu ON pu.id = d.purpose_id WHERE d.id = $1`,
-      [id],
-    );
-    if (!rows[0]) throw new NotFoundError('Disclosure', id);
-    const items: { requested_contact_id: string; allowed: boolean; reason: string; legal_basis: string | null; consent_id: string | null; fields: string[] }[] =
-      await this.tx.manager.query(
-        'SELECT requested_contact_id, allowed, reason, legal_basis, consent_id, fields FROM disclosure_items WHERE disclosure_id = $1 ORDER BY item_no',
-        [id],
-      );
+    const row = await this.disclosures.findById(id);
+    if (!row) throw new NotFoundError('Disclosure', id);
+    const key = await this.purposes.keyOf(row.purpose_id);
+    const items = await this.disclosures.items(id);
     return {
-      ...toResponse(rows[0]),
+      ...toResponse(row, key),
       decisions: items.map((i) => ({ contactId: i.requested_contact_id, allowed: i.allowed, reason: i.reason, legalBasis: i.legal_basis, consentId: i.consent_id, fields: i.fields })),
     };
   }

@@ -3,8 +3,10 @@ import type { CryptoKey } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import { CryptoService } from '../crypto/crypto.service.js';
+import { LRUCache } from 'lru-cache';
 import { TransactionService } from '../database/transaction.service.js';
 import { generateReceiptKey, importReceiptKey, type PublicJwk, RECEIPT_ALG, signReceipt } from './receipt-jws.js';
+import { SigningKeysRepository } from './signing-keys.repository.js';
 
 const JWKS_TTL_MS = 30_000;
 
@@ -16,10 +18,11 @@ const JWKS_TTL_MS = 30_000;
 @Injectable()
 export class SigningKeysService implements OnApplicationBootstrap {
   private active?: { kid: string; key: CryptoKey };
-  private jwks?: { keys: PublicJwk[]; at: number };
+  private readonly jwks = new LRUCache<'jwks', PublicJwk[]>({ max: 1, ttl: JWKS_TTL_MS });
 
   constructor(
     private readonly tx: TransactionService,
+    private readonly keys: SigningKeysRepository,
     private readonly crypto: CryptoService,
     private readonly audit: AuditService,
   ) {}
@@ -27,9 +30,8 @@ export class SigningKeysService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.tx.run(async (m) => {
       // One starter at a time creates the first key.
-      await m.query('SELECT pg_advisory_xact_lock(7214502)');
-      const rows = await m.query('SELECT 1 FROM signing_keys WHERE active');
-      if (rows.length === 0) await this.insertNew();
+      await this.keys.lock(m);
+      if (!(await this.keys.hasActive(m))) await this.insertNew();
     });
   }
 
@@ -37,33 +39,27 @@ export class SigningKeysService implements OnApplicationBootstrap {
     const kid = `rapport-${new Date().toISOString().slice(0, 10)}-${randomBytes(4).toString('hex')}`;
     const { publicJwk, privatePkcs8 } = await generateReceiptKey(kid);
     const sealed = this.crypto.seal(privatePkcs8);
-    await this.tx.manager.query(
-      `INSERT INTO signing_keys (kid, alg, public_jwk, private_key_sealed, active) VALUES ($1, $2, $3, $4, true)`,
-      [kid, RECEIPT_ALG, JSON.stringify(publicJwk), sealed],
-    );
+    await this.keys.insertActive(kid, RECEIPT_ALG, publicJwk, sealed);
     return kid;
   }
 
   /** Makes a new key active; the old ones stay published. */
   async rotate(): Promise<{ kid: string }> {
-    await this.tx.manager.query('SELECT pg_advisory_xact_lock(7214502)');
-    const old: { kid: string }[] = await this.tx.manager.query(`UPDATE signing_keys SET active = false, retired_at = now() WHERE active RETURNING kid`);
+    await this.keys.lock();
+    const old = await this.keys.retireActive();
     const kid = await this.insertNew();
-    await this.audit.record({ action: 'rotate', entityType: 'signing_key', entityId: kid, before: { kids: old.map((o) => o.kid) }, after: { kid } });
+    await this.audit.record({ action: 'rotate', entityType: 'signing_key', entityId: kid, before: { kids: old }, after: { kid } });
     this.active = undefined;
-    this.jwks = undefined;
+    this.jwks.clear();
     return { kid };
   }
 
   private async activeKey(): Promise<{ kid: string; key: CryptoKey }> {
     if (this.active) {
       // Another instance may have rotated: the active kid is re-read cheaply.
-      const [row] = await this.tx.manager.query('SELECT kid FROM signing_keys WHERE active');
-      if (row?.kid === this.active.kid) return this.active;
+      if ((await this.keys.activeKid()) === this.active.kid) return this.active;
     }
-    const [row]: { kid: string; private_key_sealed: string }[] = await this.tx.manager.query(
-      'SELECT kid, private_key_sealed FROM signing_keys WHERE active',
-    );
+    const row = await this.keys.active();
     if (!row) throw new Error('no active signing key');
     this.active = { kid: row.kid, key: await importReceiptKey(this.crypto.unseal(row.private_key_sealed)) };
     return this.active;
@@ -77,9 +73,10 @@ export class SigningKeysService implements OnApplicationBootstrap {
 
   /** Every key ever used, newest first (cached briefly). */
   async publicKeys(): Promise<{ keys: PublicJwk[] }> {
-    if (this.jwks && Date.now() - this.jwks.at < JWKS_TTL_MS) return { keys: this.jwks.keys };
-    const rows: { public_jwk: PublicJwk }[] = await this.tx.dataSource.query('SELECT public_jwk FROM signing_keys ORDER BY created_at DESC');
-    this.jwks = { keys: rows.map((r) => r.public_jwk), at: Date.now() };
-    return { keys: this.jwks.keys };
+    const hit = this.jwks.get('jwks');
+    if (hit) return { keys: hit };
+    const keys = await this.keys.publicKeys();
+    this.jwks.set('jwks', keys);
+    return { keys };
   }
 }

@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/errors/domain.error.js';
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
+import { LRUCache } from 'lru-cache';
 import { Page, PageQueryDto } from '../common/http/pagination.js';
-import { pageByCreation } from '../database/page-by-creation.js';
-import { TransactionService } from '../database/transaction.service.js';
 import { CreatePurposeDto, PurposeResponseDto, UpdatePurposeDto } from './dto/purpose.dto.js';
 import { Purpose } from './purpose.entity.js';
+import { PurposeRef, PurposesRepository } from './purposes.repository.js';
+
+export type { PurposeRef } from './purposes.repository.js';
 
 const toResponse = (p: Purpose): PurposeResponseDto => ({
   id: p.id,
@@ -22,57 +24,38 @@ const toResponse = (p: Purpose): PurposeResponseDto => ({
   updatedAt: p.updatedAt,
 });
 
-/** What the gate needs of a purpose, cached briefly in memory (the consent check is the hot path). */
-export interface PurposeRef {
-  id: string;
-  key: string;
-  legalBasis: string;
-  dataCategories: string[];
-  retired: boolean;
-}
-
+/** The gate's purposes, cached briefly in memory (the consent check is the hot path). */
 const CACHE_TTL_MS = 5_000;
 
 @Injectable()
 export class PurposesService {
-  private readonly cache = new Map<string, { ref: PurposeRef; at: number }>();
+  private readonly cache = new LRUCache<string, PurposeRef>({ max: 1000, ttl: CACHE_TTL_MS });
 
   constructor(
-    private readonly tx: TransactionService,
+    private readonly purposes: PurposesRepository,
     private readonly audit: AuditService,
   ) {}
-
-  private get repo() {
-    return this.tx.manager.getRepository(Purpose);
-  }
 
   /** A purpose by key (cached for a few seconds; writes in this process evict at once), or 404. */
   async byKey(key: string): Promise<PurposeRef> {
     const hit = this.cache.get(key);
-    const now = Date.now();
-    if (hit && now - hit.at < CACHE_TTL_MS) return hit.ref;
-    const rows: { id: string; key: string; legal_basis: string; data_categories: string[]; retired_at: Date | null }[] =
-      await this.tx.manager.query('SELECT id, key, legal_basis, data_categories, retired_at FROM purposes WHERE key = $1', [key]);
-    if (!rows[0]) throw new NotFoundError('Purpose', key);
-    const r = rows[0];
-    const ref = { id: r.id, key: r.key, legalBasis: r.legal_basis, dataCategories: r.data_categories, retired: r.retired_at !== null };
-    if (this.cache.size > 1000) this.cache.clear();
-    this.cache.set(key, { ref, at: now });
+    if (hit) return hit;
+    const ref = await this.purposes.refByKey(key);
+    if (!ref) throw new NotFoundError('Purpose', key);
+    this.cache.set(key, ref);
     return ref;
   }
 
   async create(dto: CreatePurposeDto): Promise<PurposeResponseDto> {
-    const saved = await this.repo.save(
-      this.repo.create({
-        key: dto.key,
-        name: dto.name,
-        description: dto.description,
-        legalBasis: dto.legalBasis,
-        dataCategories: dto.dataCategories,
-        retentionDays: dto.retentionDays ?? null,
-        retiredAt: null,
-      }),
-    );
+    const saved = await this.purposes.create({
+      key: dto.key,
+      name: dto.name,
+      description: dto.description,
+      legalBasis: dto.legalBasis,
+      dataCategories: dto.dataCategories,
+      retentionDays: dto.retentionDays ?? null,
+      retiredAt: null,
+    });
     this.cache.delete(saved.key);
     const body = toResponse(saved);
     await this.audit.record({ action: 'create', entityType: 'purpose', entityId: saved.id, after: body });
@@ -80,11 +63,11 @@ export class PurposesService {
   }
 
   list(q: PageQueryDto): Promise<Page<PurposeResponseDto>> {
-    return pageByCreation(this.repo, q, toResponse);
+    return this.purposes.page(q, toResponse);
   }
 
   private async load(id: string, lock = false): Promise<Purpose> {
-    const p = await this.repo.findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const p = await this.purposes.findById(id, lock);
     if (!p) throw new NotFoundError('Purpose', id);
     return p;
   }
@@ -102,7 +85,7 @@ export class PurposesService {
     if (dto.legalBasis !== undefined) p.legalBasis = dto.legalBasis;
     if (dto.dataCategories !== undefined) p.dataCategories = dto.dataCategories;
     if (dto.retentionDays !== undefined) p.retentionDays = dto.retentionDays;
-    const saved = await this.repo.save(p);
+    const saved = await this.purposes.save(p);
     this.cache.delete(saved.key);
     const after = toResponse(saved);
     await this.audit.record({ action: 'update', entityType: 'purpose', entityId: id, before, after });
@@ -116,7 +99,7 @@ export class PurposesService {
     if (p.retiredAt) return;
     const before = toResponse(p);
     p.retiredAt = new Date();
-    const saved = await this.repo.save(p);
+    const saved = await this.purposes.save(p);
     this.cache.delete(saved.key);
     await this.audit.record({ action: 'retire', entityType: 'purpose', entityId: id, before, after: toResponse(saved) });
   }

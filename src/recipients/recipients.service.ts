@@ -4,14 +4,18 @@ import { randomBytes } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/errors/domain.error.js';
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
+import { LRUCache } from 'lru-cache';
 import { Page, PageQueryDto } from '../common/http/pagination.js';
 import { appConfig } from '../config/app.config.js';
 import { CryptoService } from '../crypto/crypto.service.js';
-import { pageByCreation } from '../database/page-by-creation.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { OrganisationsRepository } from '../organisations/organisations.repository.js';
 import { CreateRecipientDto, RecipientResponseDto, RecipientWithSecretResponseDto, UpdateRecipientDto } from './dto/recipient.dto.js';
 import { Recipient } from './recipient.entity.js';
+import { RecipientRef, RecipientsRepository } from './recipients.repository.js';
 import { assertSafeWebhookUrl } from './webhook-url.js';
+
+export type { RecipientRef } from './recipients.repository.js';
 
 /** A new Standard Webhooks secret: `whsec_` + base64 of 32 random bytes. */
 export const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
@@ -28,44 +32,34 @@ const toResponse = (r: Recipient): RecipientResponseDto => ({
   updatedAt: r.updatedAt,
 });
 
-export interface RecipientRef {
-  id: string;
-  retired: boolean;
-}
-
 const CACHE_TTL_MS = 5_000;
 
 @Injectable()
 export class RecipientsService {
-  private readonly cache = new Map<string, { ref: RecipientRef; at: number }>();
+  private readonly cache = new LRUCache<string, RecipientRef>({ max: 1000, ttl: CACHE_TTL_MS });
 
   constructor(
     private readonly tx: TransactionService,
+    private readonly recipients: RecipientsRepository,
+    private readonly organisations: OrganisationsRepository,
     private readonly audit: AuditService,
     private readonly crypto: CryptoService,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 
-  private get repo() {
-    return this.tx.manager.getRepository(Recipient);
-  }
-
   /** A recipient by id (cached for a few seconds; writes in this process evict at once), or 404. */
   async ref(id: string): Promise<RecipientRef> {
     const hit = this.cache.get(id);
-    const now = Date.now();
-    if (hit && now - hit.at < CACHE_TTL_MS) return hit.ref;
-    const rows: { id: string; retired_at: Date | null }[] = await this.tx.manager.query('SELECT id, retired_at FROM recipients WHERE id = $1', [id]);
-    if (!rows[0]) throw new NotFoundError('Recipient', id);
-    const ref = { id, retired: rows[0].retired_at !== null };
-    if (this.cache.size > 1000) this.cache.clear();
-    this.cache.set(id, { ref, at: now });
+    if (hit) return hit;
+    const ref = await this.recipients.ref(id);
+    if (!ref) throw new NotFoundError('Recipient', id);
+    this.cache.set(id, ref);
     return ref;
   }
 
   private async checkOrganisation(id: string | null | undefined): Promise<void> {
     if (!id) return;
-    if ((await this.tx.manager.query('SELECT 1 FROM organisations WHERE id = $1', [id])).length === 0) throw new NotFoundError('Organisation', id);
+    if (!(await this.organisations.exists(this.tx.manager, id))) throw new NotFoundError('Organisation', id);
   }
 
   private async checkUrl(url: string | null | undefined): Promise<void> {
@@ -76,27 +70,25 @@ export class RecipientsService {
     await this.checkOrganisation(dto.organisationId);
     await this.checkUrl(dto.webhookUrl);
     const secret = newWebhookSecret();
-    const saved = await this.repo.save(
-      this.repo.create({
-        name: dto.name,
-        kind: dto.kind,
-        organisationId: dto.organisationId ?? null,
-        webhookUrl: dto.webhookUrl ?? null,
-        webhookSecretSealed: this.crypto.seal(secret),
-        retiredAt: null,
-      }),
-    );
+    const saved = await this.recipients.create({
+      name: dto.name,
+      kind: dto.kind,
+      organisationId: dto.organisationId ?? null,
+      webhookUrl: dto.webhookUrl ?? null,
+      webhookSecretSealed: this.crypto.seal(secret),
+      retiredAt: null,
+    });
     const body = toResponse(saved);
     await this.audit.record({ action: 'create', entityType: 'recipient', entityId: saved.id, after: body });
     return { ...body, secret };
   }
 
   list(q: PageQueryDto): Promise<Page<RecipientResponseDto>> {
-    return pageByCreation(this.repo, q, toResponse);
+    return this.recipients.page(q, toResponse);
   }
 
   private async load(id: string, lock = false): Promise<Recipient> {
-    const r = await this.repo.findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const r = await this.recipients.findById(id, lock);
     if (!r) throw new NotFoundError('Recipient', id);
     return r;
   }
@@ -115,7 +107,7 @@ export class RecipientsService {
     if (dto.kind !== undefined) r.kind = dto.kind;
     if (dto.organisationId !== undefined) r.organisationId = dto.organisationId;
     if (dto.webhookUrl !== undefined) r.webhookUrl = dto.webhookUrl;
-    const saved = await this.repo.save(r);
+    const saved = await this.recipients.save(r);
     this.cache.delete(id);
     const after = toResponse(saved);
     await this.audit.record({ action: 'update', entityType: 'recipient', entityId: id, before, after });
@@ -127,7 +119,7 @@ export class RecipientsService {
     const r = await this.load(id, true);
     const secret = newWebhookSecret();
     r.webhookSecretSealed = this.crypto.seal(secret);
-    const saved = await this.repo.save(r);
+    const saved = await this.recipients.save(r);
     const body = toResponse(saved);
     await this.audit.record({ action: 'rotate_secret', entityType: 'recipient', entityId: id, after: { version: saved.version } });
     return { ...body, secret };
@@ -140,7 +132,7 @@ export class RecipientsService {
     if (r.retiredAt) return;
     const before = toResponse(r);
     r.retiredAt = new Date();
-    const saved = await this.repo.save(r);
+    const saved = await this.recipients.save(r);
     this.cache.delete(id);
     await this.audit.record({ action: 'retire', entityType: 'recipient', entityId: id, before, after: toResponse(saved) });
   }

@@ -1,7 +1,7 @@
 import { isIP, type LookupFunction } from 'node:net';
-import { assertSafeWebhookUrl, type Resolver } from '../recipients/webhook-url.js';
+import { assertSafeWebhookUrl, type Resolver } from '../recipients/index.js';
 
-export { ipv6Groups, isForbiddenAddress } from '../recipients/address-ranges.js';
+export { ipv6Groups, isForbiddenAddress } from '../recipients/index.js';
 
 /**
  * Delivery-time protection against SSRF and DNS rebinding: a webhook URL checked when the recipient was

@@ -1,12 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { isUUID } from 'class-validator';
+import type { EntityManager } from 'typeorm';
 import { appConfig } from '../config/app.config.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { RecipientsRepository } from '../recipients/recipients.repository.js';
+import { WebhookDeliveriesRepository, type ExpiryNotification } from './webhook-deliveries.repository.js';
 import { CONTACT_EVENT_TYPES, type ContactEventType, webhookBody } from './webhook-event.js';
 import { WebhookWorker } from './webhook-worker.service.js';
 
 export type { ContactEventType } from './webhook-event.js';
+export type { ExpiryNotification } from './webhook-deliveries.repository.js';
 
 export interface ContactEvent {
   type: ContactEventType;
@@ -16,6 +21,25 @@ export interface ContactEvent {
   occurredAt?: Date;
 }
 
+/** A recipient that was disclosed a contact's data under a purpose. */
+export interface DisclosedTo {
+  contactId: string;
+  purposeId: string;
+  recipientId: string;
+}
+
+/**
+ * Who was disclosed a contact's data (allowed disclosure items). The disclosures feature provides it (its repository,
+ * bound to this class in DisclosuresModule); webhooks looks it up at run time instead of importing disclosures/,
+ * which itself depends on consent/ and so, through the notifier, on webhooks/.
+ */
+export abstract class DisclosedRecipients {
+  /** Distinct recipients disclosed the contact's data under the purpose with this key (under any purpose when null). */
+  abstract recipientsOf(m: EntityManager, contactId: string, purposeKey: string | null): Promise<string[]>;
+  /** Distinct (contact, purpose, recipient) disclosed, for the (contact, purpose) pairs given. */
+  abstract disclosedUnder(m: EntityManager, pairs: { contactId: string; purposeId: string }[]): Promise<DisclosedTo[]>;
+}
+
 /**
  * GDPR Art. 19: tells every recipient that was disclosed a contact's data when a basis ends or the data
  * changes. Call it inside the transaction of the change (it uses TransactionService.manager): the
@@ -23,11 +47,21 @@ export interface ContactEvent {
  */
 @Injectable()
 export class RecipientNotifier {
+  private disclosures?: DisclosedRecipients;
+
   constructor(
     private readonly tx: TransactionService,
     private readonly worker: WebhookWorker,
+    private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly recipients: RecipientsRepository,
+    private readonly moduleRef: ModuleRef,
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
   ) {}
+
+  private get disclosed(): DisclosedRecipients {
+    this.disclosures ??= this.moduleRef.get(DisclosedRecipients, { strict: false });
+    return this.disclosures;
+  }
 
   /**
    * Queues one delivery per recipient that has a webhook URL, is not retired, and was disclosed this
@@ -42,28 +76,31 @@ export class RecipientNotifier {
     const purpose = event.purpose || null;
     const body = webhookBody({ type: event.type, contactId: event.contactId, purpose, occurredAt });
     const manager = this.tx.manager;
-    const rows: { id: string }[] = await manager.query(
-      `INSERT INTO webhook_deliveries (recipient_id, type, contact_id, purpose, occurred_at, body, retry_until)
-       SELECT DISTINCT d.recipient_id, $1, $2::uuid, $3::text, $4::timestamptz, $5, now() + make_interval(secs => $6)
-         FROM disclosure_items di
-         JOIN disclosures d ON d.id = di.disclosure_id
-         JOIN recipients r ON r.id = d.recipient_id
-        WHERE di.contact_id = $2::uuid
-          AND di.allowed
-          AND r.webhook_url IS NOT NULL
-          AND r.retired_at IS NULL
-          AND ($3::text IS NULL OR d.purpose_id IN (SELECT p.id FROM purposes p WHERE p.key = $3::text))
-       RETURNING id`,
-      [
-        event.type,
-        event.contactId,
-        purpose,
-        occurredAt.toISOString(),
-        body,
-        this.config.webhookRetryWindowSeconds,
-      ],
+    const disclosed = await this.disclosed.recipientsOf(manager, event.contactId, purpose);
+    const targets = await this.recipients.notifiable(manager, disclosed);
+    const ids = await this.deliveries.queue(
+      manager,
+      targets,
+      { type: event.type, contactId: event.contactId, purpose, occurredAt: occurredAt.toISOString(), body },
+      this.config.webhookRetryWindowSeconds,
     );
-    if (rows.length > 0) this.worker.wakeAfterCommit(manager);
-    return rows.length;
+    if (ids.length > 0) this.worker.wakeAfterCommit(manager);
+    return ids.length;
+  }
+
+  /**
+   * The recipients that can be told about these (contact, purpose) pairs: disclosed the contact's data under the
+   * purpose, with a webhook URL, not retired (the consent-expiry scan of consent/).
+   */
+  async notifiableUnder(m: EntityManager, pairs: { contactId: string; purposeId: string }[]): Promise<DisclosedTo[]> {
+    if (pairs.length === 0) return [];
+    const disclosed = await this.disclosed.disclosedUnder(m, pairs);
+    const notifiable = new Set(await this.recipients.notifiable(m, [...new Set(disclosed.map((d) => d.recipientId))]));
+    return disclosed.filter((d) => notifiable.has(d.recipientId));
+  }
+
+  /** Queues consent.expired deliveries in the caller's transaction (sent by the worker's next round). */
+  queueConsentExpired(m: EntityManager, list: ExpiryNotification[]): Promise<number> {
+    return this.deliveries.queueConsentExpired(m, list, this.config.webhookRetryWindowSeconds);
   }
 }

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { Resolver } from '../recipients/webhook-url.js';
+import type { Resolver } from '../recipients/index.js';
 import { type DeliveryTarget, pinnedLookup, resolveDeliveryTarget, UnsafeWebhookUrlError } from './address-guard.js';
 
 export interface SendOptions {

@@ -10,34 +10,27 @@ import type { ConfigType } from '@nestjs/config';
 import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 import { appConfig } from '../config/app.config.js';
 import { CryptoService } from '../crypto/crypto.service.js';
+import { RecipientsRepository, type RecipientTarget } from '../recipients/recipients.repository.js';
 import { retryDelayMs } from './backoff.js';
-import { rowsOf } from '../database/query-rows.js';
+import { ClaimedDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { webhookHeaders } from './webhook-signature.js';
 import { postWebhook, SendResult } from './webhook-sender.js';
 
 /** At most this many attempts run at once in one instance. */
 const MAX_IN_FLIGHT = 16;
-/** Consents whose expiry one scan handles at most (the next scan continues). */
-const EXPIRY_BATCH = 1000;
 
-interface ClaimedDelivery {
-  id: string;
-  recipient_id: string;
-  body: string;
-  attempts: number;
-  lease_token: string;
-  retry_until: Date;
-}
-
-interface RecipientTarget {
-  id: string;
-  webhook_url: string | null;
-  webhook_secret_sealed: string;
-  retired_at: Date | null;
+/**
+ * A job of another feature that queues deliveries periodically (consent/: the consent-expiry scan). The worker
+ * runs it at the start of a round, at most every `intervalMs`, before claiming: what it queued is sent in the
+ * same round. An error ends the round (logged), as a failed claim does.
+ */
+export interface PeriodicScan {
+  intervalMs: number;
+  run(): Promise<number>;
 }
 
 /**
- * Sends queued webhook deliveries and notices expired consents.
+ * Sends queued webhook deliveries, and runs the periodic scans that queue some (the consent-expiry scan).
  *
  * - Deliveries are rows: a restart loses nothing. Instances claim due rows with
  *   `FOR UPDATE SKIP LOCKED` and a lease (token + deadline); a result is written only by the holder of
@@ -55,7 +48,7 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, Befo
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private tickAgain = false;
-  private lastExpiryScan = 0;
+  private readonly scans: (PeriodicScan & { last: number })[] = [];
   private readonly inFlight = new Map<string, { abort: AbortController; done: Promise<void> }>();
   /** Transactions that queued deliveries: their commit nudges the loop. */
   private readonly waitingCommit = new WeakSet<QueryRunner>();
@@ -63,6 +56,8 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, Befo
   constructor(
     private readonly dataSource: DataSource,
     private readonly crypto: CryptoService,
+    private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly recipients: RecipientsRepository,
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
   ) {}
 
@@ -79,6 +74,11 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, Befo
       },
     };
     this.dataSource.subscribers.push(subscriber);
+  }
+
+  /** Registers a periodic scan (at module init; it first runs in the worker's first round). */
+  addScan(scan: PeriodicScan): void {
+    this.scans.push({ intervalMs: scan.intervalMs, run: () => scan.run(), last: 0 });
   }
 
   onApplicationBootstrap(): void {
@@ -128,9 +128,11 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, Befo
     this.tickAgain = false;
     this.ticking = (async () => {
       try {
-        if (Date.now() - this.lastExpiryScan >= this.config.consentExpiryScanIntervalMs) {
-          this.lastExpiryScan = Date.now();
-          await this.scanExpiredConsents();
+        for (const scan of this.scans) {
+          if (Date.now() - scan.last >= scan.intervalMs) {
+            scan.last = Date.now();
+            await scan.run();
+          }
         }
         await this.claimAndSend();
       } catch (err) {
@@ -143,62 +145,13 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, Befo
   }
 
   /**
-   * Queues `consent.expired` once per granted consent whose expiry has passed (never for one that was
-   * already expired when it was recorded), for the recipients disclosed that contact's data under its
-   * purpose — unless another live consent of the contact still covers that recipient for the purpose.
-   * The notice row is the "exactly once": concurrent scans meet on its primary key.
+   * Runs the periodic scans other features registered (each at most every `intervalMs`) and returns how many
+   * deliveries they queued. Tests call it to run the consent-expiry scan by hand.
    */
   async scanExpiredConsents(): Promise<number> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `WITH due AS (
-         SELECT c.id, c.contact_id, c.expires_at
-           FROM consents c
-           JOIN contacts ct ON ct.id = c.contact_id
-          WHERE c.status = 'granted'
-            AND c.expires_at IS NOT NULL
-            AND c.expires_at <= now()
-            AND c.expires_at > c.created_at
-            AND ct.erased_at IS NULL
-            AND NOT EXISTS (SELECT 1 FROM consent_expiry_notices n WHERE n.consent_id = c.id)
-          ORDER BY c.expires_at
-          LIMIT $2
-       ), noticed AS (
-         INSERT INTO consent_expiry_notices (consent_id, contact_id, expired_at)
-         SELECT id, contact_id, expires_at FROM due
-         ON CONFLICT (consent_id) DO NOTHING
-         RETURNING consent_id, contact_id, expired_at
-       ), targets AS (
-         SELECT DISTINCT ON (d.recipient_id, n.contact_id, c.purpose_id)
-                d.recipient_id, n.contact_id, p.key AS purpose, n.expired_at
-           FROM noticed n
-           JOIN consents c ON c.id = n.consent_id
-           JOIN purposes p ON p.id = c.purpose_id
-           JOIN disclosure_items di ON di.contact_id = n.contact_id AND di.allowed
-           JOIN disclosures d ON d.id = di.disclosure_id AND d.purpose_id = c.purpose_id
-           JOIN recipients r ON r.id = d.recipient_id
-          WHERE r.webhook_url IS NOT NULL
-            AND r.retired_at IS NULL
-            AND NOT EXISTS (
-              SELECT 1 FROM consents live
-               WHERE live.contact_id = n.contact_id
-                 AND live.purpose_id = c.purpose_id
-                 AND live.status = 'granted'
-                 AND (live.expires_at IS NULL OR live.expires_at > now())
-                 AND (live.recipient_ids IS NULL OR cardinality(live.recipient_ids) = 0 OR d.recipient_id = ANY (live.recipient_ids)))
-          ORDER BY d.recipient_id, n.contact_id, c.purpose_id, n.expired_at DESC
-       )
-       INSERT INTO webhook_deliveries (recipient_id, type, contact_id, purpose, occurred_at, body, retry_until)
-       SELECT t.recipient_id, 'consent.expired', t.contact_id, t.purpose, t.expired_at,
-              '{"type":"consent.expired","contactId":' || to_json(t.contact_id)::text ||
-              ',"purpose":' || to_json(t.purpose)::text ||
-              ',"occurredAt":' || to_json(to_char(t.expired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text || '}',
-              now() + make_interval(secs => $1)
-         FROM targets t
-       RETURNING id`,
-      [this.config.webhookRetryWindowSeconds, EXPIRY_BATCH],
-    );
-    if (rows.length > 0) this.logger.log(`queued ${rows.length} consent.expired deliveries`);
-    return rows.length;
+    let queued = 0;
+    for (const s of this.scans) queued += await s.run();
+    return queued;
   }
 
   /** Claims due deliveries up to the free capacity and starts sending them (not awaited). */
@@ -206,27 +159,10 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, Befo
     const capacity = MAX_IN_FLIGHT - this.inFlight.size;
     if (capacity <= 0) return;
     const leaseMs = this.config.webhookTimeoutMs + 30_000;
-    const claimed = rowsOf<ClaimedDelivery>(
-      await this.dataSource.query(
-        `UPDATE webhook_deliveries w
-          SET lease_token = gen_random_uuid(), leased_until = now() + make_interval(secs => $1::double precision / 1000), updated_at = now()
-         FROM (SELECT id FROM webhook_deliveries
-                WHERE status IN ('pending','failed')
-                  AND next_attempt_at <= now()
-                  AND (leased_until IS NULL OR leased_until < now())
-                ORDER BY next_attempt_at
-                LIMIT $2
-                FOR UPDATE SKIP LOCKED) due
-        WHERE w.id = due.id
-       RETURNING w.id, w.recipient_id, w.body, w.attempts, w.lease_token, w.retry_until`,
-        [leaseMs, capacity],
-      ),
-    );
+    const m = this.dataSource.manager;
+    const claimed = await this.deliveries.claimDue(m, leaseMs, capacity);
     if (claimed.length === 0) return;
-    const recipients: RecipientTarget[] = await this.dataSource.query(
-      `SELECT id, webhook_url, webhook_secret_sealed, retired_at FROM recipients WHERE id = ANY ($1::uuid[])`,
-      [[...new Set(claimed.map((c) => c.recipient_id))]],
-    );
+    const recipients = await this.recipients.targets(m, [...new Set(claimed.map((c) => c.recipient_id))]);
     const byId = new Map(recipients.map((r) => [r.id, r]));
     for (const d of claimed) {
       const abort = new AbortController();
@@ -248,11 +184,7 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, Befo
     if (!recipient || recipient.retired_at || !recipient.webhook_url) {
       const reason =
         !recipient || recipient.retired_at ? 'recipient is retired' : 'recipient has no webhookUrl';
-      await this.dataSource.query(
-        `UPDATE webhook_deliveries SET status = 'dead', last_error = $3, lease_token = NULL, leased_until = NULL, updated_at = now()
-          WHERE id = $1 AND lease_token = $2`,
-        [d.id, d.lease_token, reason],
-      );
+      await this.deliveries.markDead(this.dataSource.manager, d, reason);
       return;
     }
     let result: SendResult;
@@ -269,31 +201,14 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, Befo
 
     if (signal.aborted && !result.ok) {
       // Abandoned at shutdown: not counted, due again at once for whoever runs next.
-      await this.dataSource.query(
-        `UPDATE webhook_deliveries SET lease_token = NULL, leased_until = NULL, updated_at = now() WHERE id = $1 AND lease_token = $2`,
-        [d.id, d.lease_token],
-      );
+      await this.deliveries.releaseLease(this.dataSource.manager, d);
       return;
     }
     if (result.ok) {
-      await this.dataSource.query(
-        `UPDATE webhook_deliveries
-            SET status = 'delivered', delivered_at = now(), attempts = attempts + 1, last_attempt_at = now(),
-                last_status_code = $3, last_error = NULL, lease_token = NULL, leased_until = NULL, updated_at = now()
-          WHERE id = $1 AND lease_token = $2`,
-        [d.id, d.lease_token, result.statusCode],
-      );
+      await this.deliveries.markDelivered(this.dataSource.manager, d, result.statusCode);
       return;
     }
     const delay = retryDelayMs(d.attempts + 1, this.config.webhookRetryBaseMs);
-    await this.dataSource.query(
-      `UPDATE webhook_deliveries
-          SET attempts = attempts + 1, last_attempt_at = now(), last_status_code = $3, last_error = $4,
-              status = CASE WHEN now() >= retry_until THEN 'dead' ELSE 'failed' END,
-              next_attempt_at = now() + make_interval(secs => $5::double precision / 1000),
-              lease_token = NULL, leased_until = NULL, updated_at = now()
-        WHERE id = $1 AND lease_token = $2`,
-      [d.id, d.lease_token, result.statusCode, result.error?.slice(0, 500) ?? 'failed', delay],
-    );
+    await this.deliveries.markFailed(this.dataSource.manager, d, result.statusCode, result.error?.slice(0, 500) ?? 'failed', delay);
   }
 }

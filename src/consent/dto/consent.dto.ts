@@ -15,7 +15,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { IsUuidList } from './uuid-list.validator.js';
+import { IsUuidList } from '../../common/validation/uuid-list.validator.js';
 import { CONSENT_METHODS, type ConsentMethod, type ConsentStatus } from '../consent.entity.js';
 import { DECISION_REASONS } from '../consent-decision.js';
 import { lowerUuid, OptionalNotNull, ISO_DATE_MAX } from '../../common/validation/transforms.js';

@@ -2,7 +2,7 @@ import { Transform } from 'class-transformer';
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
-import { IsUuidList } from '../../consent/dto/uuid-list.validator.js';
+import { IsUuidList } from '../../common/validation/uuid-list.validator.js';
 import { lowerUuid, ISO_DATE_MAX } from '../../common/validation/transforms.js';
 
 export class CreateDisclosureDto {

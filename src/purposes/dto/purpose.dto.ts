@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { LEGAL_BASES, type LegalBasis } from '../purpose.entity.js';
-import { CONTACT_FIELD_NAMES } from '../contact-fields.js';
+import { CONTACT_FIELD_NAMES } from '../../contacts/contacts.repository.js';
 import { OptionalNotNull } from '../../common/validation/transforms.js';
 
 export const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionService } from '../database/transaction.service.js';
+import type { DecisionConsent } from './consent-decision.js';
+
+/*
+ * The consent gate's set-based reads (issue 10: raw SQL where it is the right tool, beside the owner). They read
+ * consents and objections, and the contact's existence and erasure from contacts (read-only LEFT JOIN: one query for
+ * one contact or for 10,000, planned once per connection; splitting it would double the round trips of the hot path).
+ */
+
+export interface GateRow {
+  contact_id: string;
+  exists: boolean;
+  erased: boolean;
+  objected: boolean;
+  consents: { id: string; status: DecisionConsent['status']; recipientIds: string[] | null; obtainedAt: string; expiresAt: string | null }[] | null;
+}
+
+
+/**
+ * Loads what the pure decision needs, set-based: one query for one contact or for 10,000.
+ * The consent sub-select is answered from consents_contact_purpose_idx (index-only for the INCLUDEd columns);
+ * for a purpose whose basis is not consent the consents are not read at all.
+ */
+const GATE_SQL = (withConsents: boolean) => `
+  SELECT q.id AS contact_id,
+         c.id IS NOT NULL AS exists,
+         c.erased_at IS NOT NULL AS erased,
+         EXISTS (SELECT 1 FROM objections o WHERE o.contact_id = q.id AND o.purpose_id = $2) AS objected,
+         ${
+           withConsents
+             ? `(SELECT json_agg(json_build_object('id', k.id, 'status', k.status, 'recipientIds', k.recipient_ids,
+                                             'obtainedAt', k.obtained_at, 'expiresAt', k.expires_at))
+                 FROM consents k WHERE k.contact_id = q.id AND k.purpose_id = $2)`
+             : 'NULL::json'
+         } AS consents
+  FROM unnest($1::uuid[]) WITH ORDINALITY AS q(id, ord)
+  LEFT JOIN contacts c ON c.id = q.id
+  ORDER BY q.ord`;
+
+/**
+ * The single check's query: one contact, flat rows (one per consent of the pair, or one with NULLs), no JSON to
+ * build or parse — about half the database work of the set-based form. No row: no such contact.
+ */
+const SINGLE_SQL = (withConsents: boolean) => `
+  SELECT c.erased_at IS NOT NULL AS erased,
+         EXISTS (SELECT 1 FROM objections o WHERE o.contact_id = c.id AND o.purpose_id = $2) AS objected,
+         ${withConsents ? 'k.id, k.status, k.recipient_ids, k.obtained_at, k.expires_at' : 'NULL::uuid AS id'}
+    FROM contacts c
+    ${withConsents ? 'LEFT JOIN consents k ON k.contact_id = c.id AND k.purpose_id = $2' : ''}
+   WHERE c.id = $1 ${withConsents ? '' : 'AND $2::uuid IS NOT NULL'}`;
+
+export interface SingleRow {
+  erased: boolean;
+  objected: boolean;
+  id: string | null;
+  status?: DecisionConsent['status'];
+  recipient_ids?: string[] | null;
+  obtained_at?: Date;
+  expires_at?: Date | null;
+}
+
+@Injectable()
+export class ConsentGateQuery {
+  constructor(private readonly tx: TransactionService) {}
+
+  /**
+   * Runs a gate query. Outside a transaction (the GET check, the bulk check) it goes straight to the pool as a
+   * named prepared statement, so PostgreSQL plans it once per connection instead of on every call (planning
+   * costs more than executing this query); inside a transaction (disclosures) it joins that transaction.
+   */
+  private async prepared<T>(name: string, text: string, params: unknown[]): Promise<T[]> {
+    const pool = (this.tx.dataSource.driver as unknown as { master?: { query?: unknown } }).master;
+    if (!this.tx.inTransaction && pool && typeof pool.query === 'function') {
+      const q = pool.query as (cfg: { name: string; text: string; values: unknown[] }) => Promise<{ rows: T[] }>;
+      const res = await q.call(pool, { name, text, values: params });
+      return res.rows;
+    }
+    return this.tx.manager.query(text, params);
+  }
+
+  /** One row per contact id, in the order given. */
+  many(withConsents: boolean, contactIds: string[], purposeId: string): Promise<GateRow[]> {
+    return this.prepared(withConsents ? 'rapport_gate_consent' : 'rapport_gate_basis', GATE_SQL(withConsents), [contactIds, purposeId]);
+  }
+
+  /** One contact: one row per consent of the pair (or one with NULLs); no row: no such contact. */
+  one(withConsents: boolean, contactId: string, purposeId: string): Promise<SingleRow[]> {
+    return this.prepared(withConsents ? 'rapport_gate_one_consent' : 'rapport_gate_one_basis', SINGLE_SQL(withConsents), [contactId, purposeId]);
+  }
+}
