@@ -25,21 +25,6 @@ export interface FollowUpRow {
   confidential_of: { authorId: string | null; authorCredentialId: string | null; participantIds: string[] } | null;
 }
 
-/** Columns every follow-up read selects (alias `f`). */
-export const FOLLOW_UP_COLUMNS = `
-  f.id, f.interaction_id, f.contact_id, f.event_id, f.due_at, f.assignee_id, f.note, f.status,
-  f.completed_at, f.completed_by, f.created_by, f.version, f.created_at, f.updated_at, f.due_at::text AS due_key,
-  (f.status = 'open' AND f.due_at < now()) AS overdue,
-  ARRAY(
-    SELECT x FROM (
-      SELECT ic.contact_id::text AS x FROM interaction_contacts ic WHERE ic.interaction_id = f.interaction_id
-      UNION SELECT f.contact_id::text WHERE f.contact_id IS NOT NULL
-    ) s ORDER BY x
-  ) AS contact_ids,
-  (SELECT json_build_object('authorId', i.author_id, 'authorCredentialId', i.author_credential_id,
-            'participantIds', ARRAY(SELECT p.user_id::text FROM interaction_participants p WHERE p.interaction_id = i.id))
-     FROM interactions i WHERE i.id = f.interaction_id AND i.confidential) AS confidential_of`;
-
 /**
  * The note of a follow-up on a confidential interaction is for the people who may read the interaction's
  * summary, and for the assignee.

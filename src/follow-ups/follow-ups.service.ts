@@ -10,11 +10,15 @@ import { assertIfMatch, IfMatch } from '../common/http/etag.js';
 import { decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { appConfig } from '../config/app.config.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { queryRows } from '../database/sql.js';
-import { addWorkingDays } from '../interactions/working-days.js';
+import { ContactsRepository } from '../contacts/contacts.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { CalendarTokenResponseDto, FollowUpResponseDto } from './dto/follow-up.response.dto.js';
 import { CreateFollowUpDto, ListFollowUpsQueryDto, UpdateFollowUpDto } from './dto/follow-up.dto.js';
-import { FOLLOW_UP_COLUMNS, followUpAudit, FollowUpRow, toFollowUpResponse } from './follow-up.mapper.js';
+import { followUpAudit, toFollowUpResponse } from './follow-up.mapper.js';
+import { FollowUpsRepository } from './follow-ups.repository.js';
+import { calendarOwner, calendarRows, interactionOf } from './follow-ups.query.js';
+import { addWorkingDays } from './working-days.js';
+
 
 export interface NewFollowUp {
   interactionId: string | null;
@@ -34,6 +38,9 @@ export class FollowUpsService {
   constructor(
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly repo: FollowUpsRepository,
+    private readonly users: UsersRepository,
+    private readonly contacts: ContactsRepository,
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
   ) {}
 
@@ -45,12 +52,15 @@ export class FollowUpsService {
     const assigneeId = f.assigneeId === undefined ? principal.userId : f.assigneeId;
     if (assigneeId && assigneeId !== principal.userId) await this.assertUser(m, assigneeId);
     const dueAt = f.dueAt ? new Date(f.dueAt) : addWorkingDays(f.from, this.config.followUpDays);
-    const [r] = await queryRows<{ id: string; version: number }>(
-      m,
-      `INSERT INTO follow_ups (interaction_id, contact_id, event_id, due_at, assignee_id, note, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, version`,
-      [f.interactionId, f.contactId, f.eventId, dueAt, assigneeId, f.note ?? null, actorIdOf(principal)],
-    );
+    const r = await this.repo.insert(m, {
+      interactionId: f.interactionId,
+      contactId: f.contactId,
+      eventId: f.eventId,
+      dueAt,
+      assigneeId,
+      note: f.note ?? null,
+      createdBy: actorIdOf(principal),
+    });
     const audit = {
       id: r.id,
       interactionId: f.interactionId,
@@ -72,15 +82,13 @@ export class FollowUpsService {
     let from = new Date();
     let eventId: string | null = null;
     if (dto.interactionId) {
-      const [i] = await queryRows<{ occurred_at: Date; event_id: string | null }>(
-        m, 'SELECT occurred_at, event_id FROM interactions WHERE id = $1', [dto.interactionId]);
+      const i = await interactionOf(m, dto.interactionId);
       if (!i) throw new NotFoundError('Interaction', dto.interactionId);
       from = new Date(i.occurred_at);
       eventId = i.event_id;
     }
     if (dto.contactId) {
-      const [c] = await queryRows(m, 'SELECT 1 FROM contacts WHERE id = $1 AND erased_at IS NULL', [dto.contactId]);
-      if (!c) throw new NotFoundError('Contact', dto.contactId);
+      if (!(await this.contacts.existsLive(m, dto.contactId))) throw new NotFoundError('Contact', dto.contactId);
     }
     const { id, audit } = await this.insert(
       m,
@@ -101,8 +109,7 @@ export class FollowUpsService {
   async forInteractions(m: EntityManager, interactionIds: string[], principal: Principal): Promise<Map<string, FollowUpResponseDto[]>> {
     const out = new Map<string, FollowUpResponseDto[]>();
     if (interactionIds.length === 0) return out;
-    const rows = await queryRows<FollowUpRow>(
-      m, `SELECT ${FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.interaction_id = ANY($1::uuid[]) ORDER BY f.due_at, f.id`, [interactionIds]);
+    const rows = await this.repo.forInteractions(m, interactionIds);
     for (const r of rows) {
       const list = out.get(r.interaction_id!) ?? [];
       list.push(toFollowUpResponse(r, principal));
@@ -113,50 +120,38 @@ export class FollowUpsService {
 
   async list(q: ListFollowUpsQueryDto, principal: Principal): Promise<Page<FollowUpResponseDto>> {
     const limit = pageSize(q);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const p = (v: unknown) => `$${params.push(v)}`;
-    if (q.status) where.push(`f.status = ${p(q.status)}`);
-    if (q.overdue === true) where.push(`f.status = 'open' AND f.due_at < now()`);
-    if (q.overdue === false) where.push(`NOT (f.status = 'open' AND f.due_at < now())`);
-    if (q.assigneeId) where.push(`f.assignee_id = ${p(q.assigneeId)}`);
-    if (q.eventId) where.push(`f.event_id = ${p(q.eventId)}`);
-    if (q.interactionId) where.push(`f.interaction_id = ${p(q.interactionId)}`);
-    if (q.contactId) {
-      const c = p(q.contactId);
-      where.push(`(f.contact_id = ${c} OR EXISTS (SELECT 1 FROM interaction_contacts ic WHERE ic.interaction_id = f.interaction_id AND ic.contact_id = ${c}))`);
-    }
     const after = decodeCursor<[string, string]>(q.cursor, 2);
-    if (after) where.push(`(f.due_at, f.id) > (${p(after[0])}::timestamptz, ${p(after[1])}::uuid)`);
-    const rows = await queryRows<FollowUpRow>(
+    const rows = await this.repo.list(
       this.tx.manager,
-      `SELECT ${FOLLOW_UP_COLUMNS} FROM follow_ups f ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY f.due_at, f.id LIMIT ${limit + 1}`,
-      params,
+      {
+        status: q.status,
+        overdue: q.overdue,
+        assigneeId: q.assigneeId,
+        eventId: q.eventId,
+        interactionId: q.interactionId,
+        contactId: q.contactId,
+        after: after ?? undefined,
+      },
+      limit,
     );
     return toPage(rows, limit, (r) => toFollowUpResponse(r, principal), (r) => [r.due_key, r.id]);
   }
 
   async update(id: string, dto: UpdateFollowUpDto, ifMatch: IfMatch, principal: Principal): Promise<FollowUpResponseDto> {
     const m = this.tx.manager;
-    const [locked] = await queryRows(m, 'SELECT id FROM follow_ups WHERE id = $1 FOR UPDATE', [id]);
-    if (!locked) throw new NotFoundError('Follow-up', id);
+    if (!(await this.repo.lockForUpdate(m, id))) throw new NotFoundError('Follow-up', id);
     const before = (await this.load(m, id, principal))!;
     assertIfMatch(ifMatch, before.version);
     if (dto.assigneeId) await this.assertUser(m, dto.assigneeId);
-    const sets: string[] = [];
-    const params: unknown[] = [id];
-    const p = (v: unknown) => `$${params.push(v)}`;
-    if (dto.status !== undefined && dto.status !== before.status) {
-      sets.push(`status = ${p(dto.status)}`);
-      if (dto.status === 'open') sets.push('completed_at = NULL', 'completed_by = NULL');
-      else sets.push('completed_at = now()', `completed_by = ${p(actorIdOf(principal))}`);
-    }
-    if (dto.dueAt !== undefined) sets.push(`due_at = ${p(new Date(dto.dueAt))}`);
-    if (dto.assigneeId !== undefined) sets.push(`assignee_id = ${p(dto.assigneeId)}`);
-    if (dto.note !== undefined) sets.push(`note = ${p(dto.note)}`);
-    if (sets.length === 0) return before;
-    await m.query(`UPDATE follow_ups SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1`, params);
+    const statusChanged = dto.status !== undefined && dto.status !== before.status;
+    const changed = await this.repo.update(m, id, {
+      status: statusChanged ? dto.status : undefined,
+      completedBy: statusChanged && dto.status !== 'open' ? actorIdOf(principal) : undefined,
+      dueAt: dto.dueAt !== undefined ? new Date(dto.dueAt) : undefined,
+      assigneeId: dto.assigneeId,
+      note: dto.note,
+    });
+    if (!changed) return before;
     const after = (await this.load(m, id, principal))!;
     const action = dto.status !== undefined && dto.status !== before.status ? `status_${after.status}` : 'update';
     await this.audit.record({ action, entityType: 'follow_up', entityId: id, before: followUpAudit(before), after: followUpAudit(after) });
@@ -172,11 +167,7 @@ export class FollowUpsService {
     const m = this.tx.manager;
     await this.assertUser(m, userId);
     const token = `rcal_${randomBytes(32).toString('base64url')}`;
-    await m.query(
-      `INSERT INTO calendar_tokens (user_id, token_hash) VALUES ($1, $2)
-       ON CONFLICT (user_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = now()`,
-      [userId, calendarTokenHash(token)],
-    );
+    await this.repo.saveCalendarToken(m, userId, calendarTokenHash(token));
     await this.audit.record({ action: 'rotate_calendar_token', entityType: 'user', entityId: userId });
     return { userId, token, url: `/api/v1/follow-ups.ics?token=${token}` };
   }
@@ -185,26 +176,9 @@ export class FollowUpsService {
   async calendar(token: string | undefined): Promise<string> {
     if (!token) throw new DomainError('CALENDAR_TOKEN_REQUIRED', 'The feed needs ?token=', 401);
     const m = this.tx.manager;
-    const [owner] = await queryRows<{ user_id: string; name: string }>(
-      m,
-      `SELECT t.user_id, u.name FROM calendar_tokens t JOIN users u ON u.id = t.user_id
-       WHERE t.token_hash = $1 AND u.active`,
-      [calendarTokenHash(token)],
-    );
+    const owner = await calendarOwner(m, calendarTokenHash(token));
     if (!owner) throw new DomainError('INVALID_CALENDAR_TOKEN', 'The calendar token is unknown or was rotated', 401);
-    const rows = await queryRows<{ id: string; due_at: Date; note: string | null; names: string | null; version: number; updated_at: Date; created_at: Date }>(
-      m,
-      `SELECT f.id, f.due_at, f.note, f.version, f.created_at, f.updated_at,
-              (SELECT string_agg(c.given_name || ' ' || c.family_name, ', ' ORDER BY c.family_name, c.given_name)
-                 FROM contacts c
-                WHERE c.erased_at IS NULL AND (c.id = f.contact_id OR c.id IN
-                      (SELECT ic.contact_id FROM interaction_contacts ic WHERE ic.interaction_id = f.interaction_id))) AS names
-         FROM follow_ups f
-        WHERE f.assignee_id = $1 AND f.status = 'open'
-        ORDER BY f.due_at, f.id
-        LIMIT 5000`,
-      [owner.user_id],
-    );
+    const rows = await calendarRows(m, owner.user_id);
     const cal = ical({ name: `Rapport follow-ups: ${owner.name}`, prodId: { company: 'Rapport', product: 'follow-ups', language: 'EN' } });
     cal.method(ICalCalendarMethod.PUBLISH);
     for (const r of rows) {
@@ -224,12 +198,11 @@ export class FollowUpsService {
   }
 
   private async load(m: EntityManager, id: string, principal: Principal): Promise<FollowUpResponseDto | undefined> {
-    const [row] = await queryRows<FollowUpRow>(m, `SELECT ${FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.id = $1`, [id]);
+    const row = await this.repo.findRow(m, id);
     return row ? toFollowUpResponse(row, principal) : undefined;
   }
 
   private async assertUser(m: EntityManager, userId: string): Promise<void> {
-    const [u] = await queryRows(m, 'SELECT 1 FROM users WHERE id = $1', [userId]);
-    if (!u) throw new NotFoundError('User', userId);
+    if (!(await this.users.exists(m, userId))) throw new NotFoundError('User', userId);
   }
 }

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/role.js';
-import { mayReadNote } from '../follow-ups/follow-up.mapper.js';
+import { mayReadNote } from '../follow-ups/index.js';
 import { InteractionRow, maySeeSummary, toInteractionResponse } from './interaction.mapper.js';
 
 const principal = (role: Principal['role'], userId: string | null, credentialId = 'key-1'): Principal => ({

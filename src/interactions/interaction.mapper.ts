@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/role.js';
-import { FollowUpResponseDto } from '../follow-ups/dto/follow-up.response.dto.js';
+import { FollowUpResponseDto } from '../follow-ups/index.js';
 import { iso } from '../database/sql.js';
 import { InteractionResponseDto } from './dto/interaction.response.dto.js';
 

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { FollowUpResponseDto } from '../../follow-ups/dto/follow-up.response.dto.js';
+import { FollowUpResponseDto } from '../../follow-ups/index.js';
 
 export class InteractionReviewDto {
   @ApiProperty({ enum: ['pending', 'cleared', 'escalated'] })

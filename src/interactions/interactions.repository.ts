@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { queryRows } from '../database/sql.js';
+import { withPeopleOfOrganisation } from './interactions.query.js';
+import { INTERACTION_COLUMNS, InteractionRow } from './interaction.mapper.js';
+
+export type { InteractionRow } from './interaction.mapper.js';
+
+export interface NewInteraction {
+  type: string;
+  occurredAt: Date;
+  summary: string;
+  authorId: string | null;
+  authorCredentialId: string | null;
+  eventId: string | null;
+  reciprocity: string | null;
+  confidential: boolean;
+  competitionSensitive: boolean;
+  flags: string[];
+}
+
+export interface InteractionChanges {
+  flags: string[];
+  type?: string;
+  occurredAt?: Date;
+  summary?: string;
+  eventId?: string | null;
+  reciprocity?: string | null;
+  confidential?: boolean;
+  /** A changed competition-sensitivity: the review starts over (pending) or ends (null). */
+  competitionSensitive?: boolean;
+}
+
+/** Filters of an interaction list (alias `i`); the timelines add theirs. */
+export interface InteractionFilter {
+  reviewStatus?: string;
+  flag?: string;
+  authorId?: string;
+  eventId?: string;
+  contactId?: string;
+  /** Interactions linked to the organisation or with one of its people. */
+  organisationId?: string;
+  /** Keyset cursor: before (occurred_at, id). */
+  before?: [string, string];
+}
+
+/**
+ * The interactions table and its link tables (interaction_contacts, interaction_organisations,
+ * interaction_participants): hand-written SQL, the reads aggregate the links into arrays.
+ */
+@Injectable()
+export class InteractionsRepository {
+  /** Whether an interaction with this id exists (archived ones included). */
+  async exists(m: EntityManager, id: string): Promise<boolean> {
+    return (await queryRows(m, 'SELECT 1 FROM interactions WHERE id = $1', [id])).length > 0;
+  }
+
+  async insert(m: EntityManager, i: NewInteraction): Promise<string> {
+    const [{ id }] = await queryRows<{ id: string }>(
+      m,
+      `INSERT INTO interactions (type, occurred_at, summary, author_id, author_credential_id, event_id, reciprocity,
+                                 confidential, competition_sensitive, review_status, flags)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+      [i.type, i.occurredAt, i.summary, i.authorId, i.authorCredentialId, i.eventId, i.reciprocity,
+        i.confidential, i.competitionSensitive, i.competitionSensitive ? 'pending' : null, i.flags],
+    );
+    return id;
+  }
+
+  async findRow(m: EntityManager, id: string): Promise<InteractionRow | undefined> {
+    const [row] = await queryRows<InteractionRow>(m, `SELECT ${INTERACTION_COLUMNS} FROM interactions i WHERE i.id = $1`, [id]);
+    return row;
+  }
+
+  /** Row lock for a change; false when there is no such interaction. */
+  async lockForUpdate(m: EntityManager, id: string): Promise<boolean> {
+    const [locked] = await queryRows(m, 'SELECT id FROM interactions WHERE id = $1 FOR UPDATE', [id]);
+    return !!locked;
+  }
+
+  async update(m: EntityManager, id: string, c: InteractionChanges): Promise<void> {
+    const sets: string[] = ['flags = $2'];
+    const params: unknown[] = [id, c.flags];
+    const s = (col: string, v: unknown) => sets.push(`${col} = $${params.push(v)}`);
+    if (c.type !== undefined) s('type', c.type);
+    if (c.occurredAt !== undefined) s('occurred_at', c.occurredAt);
+    if (c.summary !== undefined) s('summary', c.summary);
+    if (c.eventId !== undefined) s('event_id', c.eventId);
+    if (c.reciprocity !== undefined) s('reciprocity', c.reciprocity);
+    if (c.confidential !== undefined) s('confidential', c.confidential);
+    if (c.competitionSensitive !== undefined) {
+      s('competition_sensitive', c.competitionSensitive);
+      s('review_status', c.competitionSensitive ? 'pending' : null);
+      sets.push('review_note = NULL', 'reviewed_by = NULL', 'reviewed_at = NULL');
+    }
+    await m.query(`UPDATE interactions SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1`, params);
+  }
+
+  async archive(m: EntityManager, id: string): Promise<void> {
+    await m.query('UPDATE interactions SET archived_at = now(), version = version + 1, updated_at = now() WHERE id = $1', [id]);
+  }
+
+  async recordReview(m: EntityManager, id: string, decision: string, note: string | null, decidedBy: string | null): Promise<void> {
+    await m.query(
+      `UPDATE interactions SET review_status = $2, review_note = $3, reviewed_by = $4, reviewed_at = now(),
+              version = version + 1, updated_at = now() WHERE id = $1`,
+      [id, decision, note, decidedBy],
+    );
+  }
+
+  async insertLinks(m: EntityManager, id: string, contactIds: string[], organisationIds: string[], participantIds: string[]): Promise<void> {
+    if (contactIds.length) {
+      await m.query('INSERT INTO interaction_contacts (interaction_id, contact_id) SELECT $1, unnest($2::uuid[])', [id, contactIds]);
+    }
+    if (organisationIds.length) {
+      await m.query('INSERT INTO interaction_organisations (interaction_id, organisation_id) SELECT $1, unnest($2::uuid[])', [id, organisationIds]);
+    }
+    if (participantIds.length) {
+      await m.query('INSERT INTO interaction_participants (interaction_id, user_id) SELECT $1, unnest($2::uuid[])', [id, participantIds]);
+    }
+  }
+
+  /** Replaces the links given (undefined: kept). */
+  async replaceLinks(
+    m: EntityManager,
+    id: string,
+    links: { contactIds?: string[]; organisationIds?: string[]; participantIds?: string[] },
+  ): Promise<void> {
+    if (links.contactIds) await m.query('DELETE FROM interaction_contacts WHERE interaction_id = $1', [id]);
+    if (links.organisationIds) await m.query('DELETE FROM interaction_organisations WHERE interaction_id = $1', [id]);
+    if (links.participantIds) await m.query('DELETE FROM interaction_participants WHERE interaction_id = $1', [id]);
+    await this.insertLinks(m, id, links.contactIds ?? [], links.organisationIds ?? [], links.participantIds ?? []);
+  }
+
+  /** Non-archived interactions, newest first: one page (limit + 1 rows). */
+  list(m: EntityManager, q: InteractionFilter, limit: number): Promise<InteractionRow[]> {
+    const where: string[] = ['i.archived_at IS NULL'];
+    const params: unknown[] = [];
+    const v = (x: unknown) => `$${params.push(x)}`;
+    if (q.organisationId !== undefined) {
+      const o = v(q.organisationId);
+      where.push(`(i.id IN (SELECT interaction_id FROM interaction_organisations WHERE organisation_id = ${o})
+          OR ${withPeopleOfOrganisation(o)})`);
+    }
+    if (q.reviewStatus) where.push(`i.review_status = ${v(q.reviewStatus)}`);
+    if (q.flag) where.push(`${v(q.flag)} = ANY(i.flags)`);
+    if (q.authorId) where.push(`i.author_id = ${v(q.authorId)}`);
+    if (q.eventId) where.push(`i.event_id = ${v(q.eventId)}`);
+    if (q.contactId) where.push(`i.id IN (SELECT interaction_id FROM interaction_contacts WHERE contact_id = ${v(q.contactId)})`);
+    if (q.before) where.push(`(i.occurred_at, i.id) < (${v(q.before[0])}::timestamptz, ${v(q.before[1])}::uuid)`);
+    return queryRows<InteractionRow>(
+      m,
+      `SELECT ${INTERACTION_COLUMNS} FROM interactions i WHERE ${where.join(' AND ')}
+       ORDER BY i.occurred_at DESC, i.id DESC LIMIT ${limit + 1}`,
+      params,
+    );
+  }
+
+  /** Each contact's latest non-archived interaction (null: none), for every id given. */
+  async lastInteractionOf(m: EntityManager, contactIds: string[]): Promise<{ id: string; at: Date | null }[]> {
+    return queryRows<{ id: string; at: Date | null }>(
+      m,
+      `SELECT x.id::text AS id, (
+         SELECT max(i.occurred_at) FROM interaction_contacts ic JOIN interactions i ON i.id = ic.interaction_id
+          WHERE ic.contact_id = x.id AND i.archived_at IS NULL) AS at
+       FROM unnest($1::uuid[]) AS x(id)`,
+      [contactIds],
+    );
+  }
+
+  // ---- personal data (InteractionsPersonalData) ---------------------------------------------------------------
+
+  /** Export: the raw interaction rows, newest first. */
+  rawRows(m: EntityManager, ids: string[]): Promise<Record<string, unknown>[]> {
+    return queryRows<Record<string, unknown>>(m, `SELECT * FROM interactions WHERE id = ANY($1::uuid[]) ORDER BY occurred_at DESC`, [ids]);
+  }
+
+  /** Erasure: what was said with this contact alone is about them; the summary goes, the fact stays. */
+  async eraseSoloSummaries(m: EntityManager, contactId: string): Promise<void> {
+    await m.query(
+      `UPDATE interactions i SET summary = '[erased]', updated_at = now(), version = version + 1
+        WHERE i.id IN (SELECT interaction_id FROM interaction_contacts WHERE contact_id = $1)
+          AND NOT EXISTS (SELECT 1 FROM interaction_contacts o WHERE o.interaction_id = i.id AND o.contact_id <> $1)
+        RETURNING i.id`,
+      [contactId],
+    );
+  }
+}
