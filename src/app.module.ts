@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { AuditTrailModule } from './audit-trail/audit-trail.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';
 import { RolesGuard } from './auth/roles.guard.js';
@@ -53,6 +54,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     DisclosuresModule,
     WebhooksModule,
     ComplianceModule,
+    AuditTrailModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: strictValidationPipe },

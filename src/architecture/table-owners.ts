@@ -10,6 +10,7 @@
 export const TABLE_OWNERS = {
   // Infrastructure
   audit_events: 'audit', // hash-chained audit trail
+  audit_checkpoints: 'audit-trail', // signed heads of the chain (also written as files)
   contact_keys: 'crypto', // per-contact data keys (crypto-shredding on erasure)
   idempotency_keys: 'idempotency', // stored answers of POSTs with an Idempotency-Key
 

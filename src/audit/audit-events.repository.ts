@@ -30,6 +30,7 @@ const INSERT_COLUMNS = [
 const AUDIT_CHAIN_LOCK = 7_214_001;
 
 export interface AuditFilter {
+  action?: string;
   entityType?: string;
   entityId?: string;
   actorId?: string;
@@ -64,6 +65,22 @@ export class AuditEventsRepository {
     await m.query(`INSERT INTO audit_events (${INSERT_COLUMNS.join(', ')}) VALUES ${tuples.join(',')}`, values);
   }
 
+  /** The chain's last link without taking the lock (null while the trail is empty). */
+  async head(): Promise<{ seq: bigint; hash: string } | null> {
+    const [last] = await this.tx.dataSource.manager.query<{ seq: string; hash: string }[]>(
+      'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+    );
+    return last ? { seq: BigInt(last.seq), hash: last.hash } : null;
+  }
+
+  /** The hash of the event at `seq`, or undefined when there is none. */
+  async hashAt(seq: bigint): Promise<string | undefined> {
+    const [row] = await this.tx.dataSource.manager.query<{ hash: string }[]>('SELECT hash FROM audit_events WHERE seq = $1', [
+      seq.toString(),
+    ]);
+    return row?.hash;
+  }
+
   /** A batch of the chain in order, after `afterSeq`. */
   chainAfter(afterSeq: bigint, limit: number): Promise<AuditRow[]> {
     return this.tx.dataSource.manager.query(
@@ -75,6 +92,7 @@ export class AuditEventsRepository {
   /** Newest first, `limit` rows (the caller asks for one more than a page to know whether another follows). */
   list(f: AuditFilter, limit: number): Promise<AuditRow[]> {
     const w = new SqlWhere();
+    if (f.action) w.add(`action = ${w.param(f.action)}`);
     if (f.entityType) w.add(`entity_type = ${w.param(f.entityType)}`);
     if (f.entityId) w.add(`entity_id = ${w.param(f.entityId)}`);
     if (f.actorId) w.add(`actor_id = ${w.param(f.actorId)}`);

@@ -1,14 +1,15 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditEventsRepository } from './audit-events.repository.js';
 import { AuditPersonalData } from './audit-personal-data.js';
-import { AuditQueryService } from './audit-query.service.js';
-import { AuditController } from './audit.controller.js';
 import { AuditService } from './audit.service.js';
 
+/**
+ * Infrastructure: every feature records its changes through AuditService in its own transaction. The trail's
+ * public API (list, verify, signed checkpoints) is the audit-trail feature.
+ */
 @Global()
 @Module({
-  controllers: [AuditController],
-  providers: [AuditService, AuditQueryService, AuditEventsRepository, AuditPersonalData],
-  exports: [AuditService],
+  providers: [AuditService, AuditEventsRepository, AuditPersonalData],
+  exports: [AuditService, AuditEventsRepository],
 })
 export class AuditModule {}

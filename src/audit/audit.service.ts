@@ -6,7 +6,7 @@ import { canonicalJson } from '../common/canonical-json.js';
 import { currentContext } from '../common/context/request-context.js';
 import { CryptoService } from '../crypto/crypto.service.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { AuditEventsRepository, AuditRow } from './audit-events.repository.js';
+import { AuditEventsRepository, type AuditRow } from './audit-events.repository.js';
 
 export interface AuditInput {
   /** What happened, e.g. `create`, `update`, `archive`, `revoke`, `withdraw`, `disclose`. */
@@ -159,26 +159,5 @@ export class AuditService {
   private async sealed(contactId: string, value: unknown, manager: EntityManager): Promise<{ sealed: string } | { erased: true }> {
     const sealed = await this.crypto.sealForContact(contactId, value, manager);
     return sealed === null ? { erased: true } : { sealed };
-  }
-
-  /** Walks the chain in order; the first row whose link or content does not match is reported. */
-  async verify(): Promise<{ valid: boolean; checked: number; firstBrokenId?: string }> {
-    let prevHash = GENESIS_HASH;
-    let expectedSeq = 1n;
-    let checked = 0;
-    let after = 0n;
-    for (;;) {
-      const rows: AuditRow[] = await this.events.chainAfter(after, 5000);
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        const ok = BigInt(row.seq) === expectedSeq && row.prev_hash === prevHash && auditHash(row) === row.hash;
-        if (!ok) return { valid: false, checked, firstBrokenId: row.id };
-        checked += 1;
-        prevHash = row.hash;
-        expectedSeq += 1n;
-      }
-      after = BigInt(rows[rows.length - 1].seq);
-    }
-    return { valid: true, checked };
   }
 }

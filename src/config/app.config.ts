@@ -20,6 +20,13 @@ export const appConfig = registerAs('app', () => ({
   consentExpiryScanIntervalMs: Number(process.env.CONSENT_EXPIRY_SCAN_INTERVAL_MS ?? 60_000),
 }));
 
+export const auditConfig = registerAs('audit', () => ({
+  /** Where each signed checkpoint is also written as a file: storage the database's administrators cannot write. */
+  checkpointDir: path.resolve(process.env.AUDIT_CHECKPOINT_DIR ?? path.join(process.env.DATA_DIR ?? '.data', 'checkpoints')),
+  /** A checkpoint is made this often when the chain has grown (0: only on request). */
+  checkpointIntervalSeconds: Number(process.env.AUDIT_CHECKPOINT_INTERVAL_SECONDS ?? 3600),
+}));
+
 export const authConfig = registerAs('auth', () => ({
   adminApiKey: process.env.ADMIN_API_KEY || undefined,
   oidcIssuer: process.env.OIDC_ISSUER || undefined,

@@ -1,12 +1,12 @@
 import { ConfigModule } from '@nestjs/config';
-import { appConfig, authConfig, cryptoConfig, databaseConfig } from './app.config.js';
+import { appConfig, auditConfig, authConfig, cryptoConfig, databaseConfig } from './app.config.js';
 import { validateEnv } from './env.validation.js';
 
 export const configModule = ConfigModule.forRoot({
   isGlobal: true,
   cache: true,
   ignoreEnvFile: true,
-  load: [appConfig, authConfig, cryptoConfig, databaseConfig],
+  load: [appConfig, auditConfig, authConfig, cryptoConfig, databaseConfig],
   validate: (env) => {
     validateEnv(env);
     return env;

@@ -55,6 +55,8 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) WEBHOOK_RETRY_WINDOW_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(120_000) WEBHOOK_TIMEOUT_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(86_400_000) CONSENT_EXPIRY_SCAN_INTERVAL_MS?: number;
+  @IsOptional() @IsString() AUDIT_CHECKPOINT_DIR?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(31_536_000) AUDIT_CHECKPOINT_INTERVAL_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600_000) HTTP_HEADERS_TIMEOUT_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) HTTP_REQUEST_TIMEOUT_MS?: number;
 }

@@ -143,6 +143,8 @@ const MATRIX: [route: string, allowed: Allowed, why: string][] = [
   // Compliance section: admin and compliance only
   ['GET /audit-events', [A, C], 'Compliance section'],
   ['GET /audit-events/verify', [A, C], 'Compliance section'],
+  ['POST /audit-events/checkpoints', [A, C], 'Compliance section: signed checkpoints'],
+  ['GET /audit-events/checkpoints', [A, C], 'Compliance section: signed checkpoints'],
   ['GET /contacts/:id/export', [A, C], 'Compliance section'],
   ['POST /contacts/:id/erase', [A, C], 'Compliance section'],
   ['GET /reports/consent-coverage', [A, C], 'Compliance section'],

@@ -1,10 +1,13 @@
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsDateString, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
 import { ISO_DATE_MAX, lowerUuid } from '../../common/validation/transforms.js';
 
 export class ListAuditEventsQueryDto extends PageQueryDto {
+  /** What happened, e.g. `create`, `update`, `erase`, `disclose`, `withdraw`. */
+  @IsOptional() @IsString() @MaxLength(100)
+  action?: string;
   /** e.g. `contact`, `organisation`, `consent`, `disclosure`, `api_key`. */
   @IsOptional() @IsString() @MaxLength(100)
   entityType?: string;
@@ -48,8 +51,42 @@ export class AuditEventResponseDto {
   hash: string;
 }
 
+/** The signed checkpoint a verification compared the chain with. */
+export class VerifiedCheckpointDto {
+  id: string;
+  seq: number;
+  hash: string;
+  signedAt: Date;
+  /** `file` (AUDIT_CHECKPOINT_DIR, outside the database) or `database` when no file could be read. */
+  source: 'file' | 'database';
+  /** The chain holds exactly this hash at this position. */
+  matches: boolean;
+}
+
 export class AuditVerifyResponseDto {
   valid: boolean;
+  /** Events whose link and content were recomputed. */
   checked: number;
+  /** The first event whose link or content does not match (or the event at a checkpoint that does not match). */
   firstBrokenId?: string;
+  /** The latest signed checkpoint, and whether the chain still holds it. */
+  checkpoint?: VerifiedCheckpointDto;
+}
+
+export class VerifyAuditQueryDto {
+  /** Verify from this position of the chain on (default 1: the whole chain). */
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
+  fromSeq?: number;
+}
+
+export class AuditCheckpointResponseDto {
+  id: string;
+  /** The position of the chain's head that was signed. */
+  seq: number;
+  /** The hash of the event at `seq`. */
+  hash: string;
+  signedAt: Date;
+  /** Compact JWS (EdDSA) over `{seq, hash, signedAt}`; verify it with the keys at /.well-known/jwks.json. */
+  jws: string;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { CryptoService } from '../crypto/crypto.service.js';
-import { AuditEventsRepository, AuditRow } from './audit-events.repository.js';
+import { AuditEventsRepository, AuditRow } from '../audit/audit-events.repository.js';
 import { AuditEventResponseDto, ListAuditEventsQueryDto } from './dto/audit-event.dto.js';
 
 @Injectable()
@@ -16,6 +16,7 @@ export class AuditQueryService {
     const after = decodeCursor<[string]>(q.cursor, 1);
     const rows = await this.events.list(
       {
+        action: q.action,
         entityType: q.entityType,
         entityId: q.entityId,
         actorId: q.actorId,

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { DisclosuresModule } from '../disclosures/disclosures.module.js';
+import { AuditQueryService } from './audit-query.service.js';
+import { AuditTrailController } from './audit-trail.controller.js';
+import { AuditVerifier } from './audit-verifier.service.js';
+import { CheckpointScheduler } from './checkpoint.scheduler.js';
+import { CheckpointsRepository } from './checkpoints.repository.js';
+import { CheckpointsService } from './checkpoints.service.js';
+
+/**
+ * The audit trail's public API: the events (list, filters), verification of the chain and signed checkpoints
+ * (audit_checkpoints, signed with the receipt keys of disclosures/, also written as files). Writing the trail is
+ * infrastructure (audit/).
+ */
+@Module({
+  imports: [DisclosuresModule],
+  controllers: [AuditTrailController],
+  providers: [AuditQueryService, AuditVerifier, CheckpointsService, CheckpointsRepository, CheckpointScheduler],
+})
+export class AuditTrailModule {}

@@ -1,0 +1,54 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { AuditEventsRepository } from '../audit/audit-events.repository.js';
+import { appConfig, auditConfig } from '../config/app.config.js';
+import { TransactionService } from '../database/transaction.service.js';
+import { CheckpointsRepository } from './checkpoints.repository.js';
+import { CheckpointsService } from './checkpoints.service.js';
+
+/**
+ * Makes a signed checkpoint every AUDIT_CHECKPOINT_INTERVAL_SECONDS when the chain has grown since the latest one.
+ * With several instances each tries; an advisory lock lets one of them do it (the others skip that round).
+ */
+@Injectable()
+export class CheckpointScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CheckpointScheduler.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(auditConfig.KEY) private readonly config: ConfigType<typeof auditConfig>,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    private readonly tx: TransactionService,
+    private readonly events: AuditEventsRepository,
+    private readonly repository: CheckpointsRepository,
+    private readonly checkpoints: CheckpointsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.app.workersEnabled || this.config.checkpointIntervalSeconds <= 0) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.tick()
+        .then(() => undefined)
+        .catch((err: Error) => this.logger.warn(`audit checkpoint not made: ${err.message}`))
+        .finally(() => (this.running = undefined));
+    }, this.config.checkpointIntervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One round: a checkpoint when the chain grew since the latest, made by the instance holding the lock. */
+  async tick(): Promise<boolean> {
+    return this.tx.run(async (m) => {
+      if (!(await this.repository.tryLockScheduler(m))) return false;
+      const head = await this.events.head();
+      if (!head || head.seq <= (await this.checkpoints.latestSeq())) return false;
+      await this.checkpoints.create(m);
+      return true;
+    });
+  }
+}
