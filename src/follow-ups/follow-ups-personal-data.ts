@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  ContactExportPart,
-  HoldsPersonalData,
-  MovedRows,
-  PersonalDataHolder,
-} from '../common/personal-data/personal-data-holder.js';
+import { ContactExportPart, HoldsPersonalData, MovedRows, PersonalDataHolder } from '../common/personal-data/personal-data-holder.js';
 import { toPlain } from '../common/personal-data/to-plain.js';
 import { moveContactReferences } from '../database/move-references.js';
 import { FollowUpsRepository } from './follow-ups.repository.js';

@@ -30,15 +30,6 @@ export interface InteractionRow {
   participant_ids: string[];
 }
 
-/** Columns every interaction read selects (alias `i`). */
-export const INTERACTION_COLUMNS = `
-  i.id, i.type, i.occurred_at, i.summary, i.author_id, i.author_credential_id, i.event_id, i.reciprocity,
-  i.confidential, i.competition_sensitive, i.review_status, i.review_note, i.reviewed_by, i.reviewed_at,
-  i.flags, i.archived_at, i.version, i.created_at, i.updated_at, i.occurred_at::text AS occurred_key,
-  ARRAY(SELECT x.contact_id::text FROM interaction_contacts x WHERE x.interaction_id = i.id ORDER BY 1) AS contact_ids,
-  ARRAY(SELECT x.organisation_id::text FROM interaction_organisations x WHERE x.interaction_id = i.id ORDER BY 1) AS organisation_ids,
-  ARRAY(SELECT x.user_id::text FROM interaction_participants x WHERE x.interaction_id = i.id ORDER BY 1) AS participant_ids`;
-
 /** Whether the caller logged the interaction (a user, or an API key without a user that logged it). */
 export function isAuthor(p: Principal, r: Pick<InteractionRow, 'author_id' | 'author_credential_id'>): boolean {
   if (p.userId) return r.author_id === p.userId;

@@ -2,9 +2,18 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/sql.js';
 import { withPeopleOfOrganisation } from './interactions.query.js';
-import { INTERACTION_COLUMNS, InteractionRow } from './interaction.mapper.js';
+import type { InteractionRow } from './interaction.mapper.js';
 
 export type { InteractionRow } from './interaction.mapper.js';
+
+/** Columns every interaction read selects (alias `i`). */
+const INTERACTION_COLUMNS = `
+  i.id, i.type, i.occurred_at, i.summary, i.author_id, i.author_credential_id, i.event_id, i.reciprocity,
+  i.confidential, i.competition_sensitive, i.review_status, i.review_note, i.reviewed_by, i.reviewed_at,
+  i.flags, i.archived_at, i.version, i.created_at, i.updated_at, i.occurred_at::text AS occurred_key,
+  ARRAY(SELECT x.contact_id::text FROM interaction_contacts x WHERE x.interaction_id = i.id ORDER BY 1) AS contact_ids,
+  ARRAY(SELECT x.organisation_id::text FROM interaction_organisations x WHERE x.interaction_id = i.id ORDER BY 1) AS organisation_ids,
+  ARRAY(SELECT x.user_id::text FROM interaction_participants x WHERE x.interaction_id = i.id ORDER BY 1) AS participant_ids`;
 
 export interface NewInteraction {
   type: string;
