@@ -12,15 +12,11 @@ import type { Table } from './table-owners.js';
  */
 export const FOREIGN_TABLE_ALLOWLIST: Readonly<Record<string, readonly Table[]>> = {
   // Owner names (users) and the recipient of integration keys read by joins.
-  'src/api-keys/api-keys.service.ts': ['recipients', 'users'],
-  'src/organisations/organisations.service.ts': ['users'],
-  'src/networks/networks.service.ts': ['organisations', 'users'],
-  'src/recipients/recipients.service.ts': ['organisations'],
+  'src/networks/networks.query.ts': ['organisations', 'users'],
 
-  // Contacts join organisations (affiliations, import by organisation name) and owners.
-  'src/contacts/affiliations.service.ts': ['organisations'],
-  'src/contacts/contact-import.service.ts': ['organisations'],
-  'src/contacts/contacts.service.ts': ['organisations', 'users'],
+  // Read-only: an affiliation shows its organisation's name; contact search ranks by organisation name.
+  'src/contacts/affiliations.query.ts': ['organisations'],
+  'src/contacts/contact-search.query.ts': ['organisations'],
 
   // Compliance knows every feature's tables by name (export, erasure): to be replaced by PersonalDataHolders.
   'src/compliance/compliance.service.ts': [
@@ -36,35 +32,34 @@ export const FOREIGN_TABLE_ALLOWLIST: Readonly<Record<string, readonly Table[]>>
     'recipients',
   ],
 
-  // The consent gate locks and reads contacts, checks interactions, purposes and recipients itself.
-  'src/consent/consent-gate.service.ts': ['contacts'],
-  'src/consent/consents.service.ts': ['contacts', 'interactions', 'purposes', 'recipients'],
-  'src/disclosures/disclosures.service.ts': ['contacts', 'purposes'],
+  // Read-only, set-based: the consent gate's query (one statement for 1 or 10,000 contacts, the hot path) and the
+  // consent-expiry scan read whether the contact exists and is erased.
+  'src/consent/consent-expiry.query.ts': ['contacts'],
+  'src/consent/consent-gate.query.ts': ['contacts'],
 
   // The interactions hub: interactions write contacts (last interaction) and follow-ups; its neighbours read and
   // write the interaction tables.
-  'src/interactions/interactions.service.ts': [
+  'src/interactions/interactions.query.ts': [
     'conflicts_of_interest',
     'contacts',
     'event_representatives',
     'events',
-    'follow_ups',
     'organisations',
     'users',
   ],
-  'src/interactions/relationships.service.ts': ['contacts', 'users'],
-  'src/events/events.service.ts': [
-    'follow_ups',
+  'src/interactions/relationships.query.ts': ['contacts', 'users'],
+  'src/events/event-summary.query.ts': ['follow_ups', 'interaction_contacts', 'interactions'],
+  'src/follow-ups/follow-ups.query.ts': [
+    'consents',
+    'contacts',
     'interaction_contacts',
+    'interaction_participants',
     'interactions',
-    'organisations',
     'users',
   ],
-  'src/follow-ups/follow-up.mapper.ts': ['interaction_contacts', 'interaction_participants', 'interactions'],
-  'src/follow-ups/follow-ups.service.ts': ['contacts', 'interaction_contacts', 'interactions', 'users'],
 
-  // Engagement reports: set-based SQL over the engagement tables (to move into the owners' query files).
-  'src/reports/engagement-reports.service.ts': [
+  // Engagement reports: read-only set-based SQL over the engagement tables, with names and owners.
+  'src/reports/engagement-reports.query.ts': [
     'contacts',
     'events',
     'follow_ups',
@@ -75,18 +70,5 @@ export const FOREIGN_TABLE_ALLOWLIST: Readonly<Record<string, readonly Table[]>>
     'network_memberships',
     'organisations',
     'users',
-  ],
-
-  // Webhooks: the notifier and the worker read disclosures, purposes and recipients; the worker also runs the
-  // consent-expiry scan (consents, consent_expiry_notices), which belongs to consent/.
-  'src/webhooks/recipient-notifier.service.ts': ['disclosure_items', 'disclosures', 'purposes', 'recipients'],
-  'src/webhooks/webhook-worker.service.ts': [
-    'consent_expiry_notices',
-    'consents',
-    'contacts',
-    'disclosure_items',
-    'disclosures',
-    'purposes',
-    'recipients',
   ],
 };

@@ -1,6 +1,42 @@
 import { normaliseEmail } from './email.js';
 import { toE164 } from './phone.js';
 
+/**
+ * The one field ↔ column map of a contact: each field a client writes (and a purpose may list in `dataCategories`
+ * for disclosure), as the API names it, with the `contacts` column that stores it. A field whose column does not
+ * exist (yet) is simply absent from disclosed data.
+ */
+export const CONTACT_FIELDS: Readonly<Record<string, string>> = {
+  givenName: 'given_name',
+  familyName: 'family_name',
+  emails: 'emails',
+  phones: 'phones',
+  organisationId: 'organisation_id',
+  jobTitle: 'job_title',
+  tags: 'tags',
+  notes: 'notes',
+  ownerId: 'owner_id',
+  preferredLanguage: 'preferred_language',
+  socialProfiles: 'social_profiles',
+};
+export const CONTACT_FIELD_NAMES = Object.keys(CONTACT_FIELDS);
+
+const asRecords = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
+
+/** A field's value as the contacts API shows it (disclosures too), from the row's raw column value. */
+export function contactFieldValue(field: string, raw: unknown): unknown {
+  switch (field) {
+    case 'emails':
+      return asRecords(raw).map((e) => ({ address: e.address, label: e.label ?? null }));
+    case 'phones':
+      return asRecords(raw).map((p) => ({ number: p.number, label: p.label ?? null }));
+    case 'tags':
+      return raw ?? [];
+    default:
+      return raw ?? null;
+  }
+}
+
 export interface EmailEntry {
   address: string;
   label?: string | null;

@@ -6,106 +6,22 @@ import { AuditInput, AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/errors/domain.error.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
-import { CONTACT_COLUMNS, ContactRow, toContactResponse } from './contact.mapper.js';
-import { unionBy } from './contact-fields.js';
+import { OrganisationsRepository } from '../organisations/organisations.repository.js';
+import { ContactRow, toContactResponse } from './contact.mapper.js';
+import { ContactsRepository } from './contacts.repository.js';
 import { csvSource, spool, textChunks, vcardSource, type SourceState } from './import-source.js';
-import { LANGUAGE_TAG } from './dto/create-contact.dto.js';
 import { ImportRejectionDto, ImportResultDto } from './dto/contact.response.dto.js';
-import { isEmail, normaliseEmail } from './email.js';
-import { ImportRecord, splitFullName } from './import-record.js';
-import { toE164 } from './phone.js';
-import { queryRows } from '../database/query-rows.js';
+import { ImportRecord } from './import-record.js';
+import { applyRow, combine, fromContact, toRecord, validateRecord, ValidRow } from './import-rows.js';
 
 export { guessDelimiter } from './import-source.js';
+export { validateRecord } from './import-rows.js';
+export type { ValidRow } from './import-rows.js';
 
 export type ImportFormat = 'csv' | 'vcard';
 
 /** Rows are validated one by one and written set-based, this many at a time. */
 export const IMPORT_BATCH = 1000;
-
-/** A row that passed validation, in stored form. */
-export interface ValidRow {
-  row: number;
-  givenName: string;
-  familyName: string;
-  emails: { address: string; label: string | null }[];
-  phones: { number: string; label: string | null }[];
-  organisation?: string;
-  jobTitle?: string;
-  tags: string[];
-  notes?: string;
-  preferredLanguage?: string;
-  linkedinUrl?: string;
-  xingUrl?: string;
-}
-
-const MAX = { name: 200, org: 300, job: 300, notes: 20000, tag: 100, url: 500 };
-
-/** Validates and normalises one record; a string is the reason it is rejected. */
-export function validateRecord(r: ImportRecord): ValidRow | string {
-  let { givenName, familyName } = r;
-  if ((!givenName || !familyName) && r.fullName) {
-    const split = splitFullName(r.fullName);
-    givenName ||= split.givenName;
-    familyName ||= split.familyName;
-  }
-  givenName = givenName?.trim();
-  familyName = familyName?.trim();
-  if (!givenName) return 'givenName is missing';
-  if (!familyName) return 'familyName is missing';
-  if (givenName.length > MAX.name || familyName.length > MAX.name) {
-    return `names may have at most ${MAX.name} characters`;
-  }
-  const emails = new Map<string, { address: string; label: string | null }>();
-  for (const e of r.emails) {
-    const address = normaliseEmail(e.address);
-    if (!isEmail(address)) return `"${e.address.slice(0, 100)}" is not an e-mail address`;
-    if (!emails.has(address)) emails.set(address, { address, label: e.label?.trim() || null });
-  }
-  const phones = new Map<string, { number: string; label: string | null }>();
-  for (const p of r.phones) {
-    const number = toE164(p.number);
-    if (!number) return `"${p.number.slice(0, 50)}" is not a valid phone number`;
-    if (!phones.has(number)) phones.set(number, { number, label: p.label?.trim() || null });
-  }
-  if (r.organisation && r.organisation.length > MAX.org) {
-    return `organisation may have at most ${MAX.org} characters`;
-  }
-  if (r.jobTitle && r.jobTitle.length > MAX.job) return `jobTitle may have at most ${MAX.job} characters`;
-  if (r.notes && r.notes.length > MAX.notes) return `notes may have at most ${MAX.notes} characters`;
-  if (r.tags.some((t) => t.length > MAX.tag)) return `tags may have at most ${MAX.tag} characters each`;
-  if (r.preferredLanguage && !LANGUAGE_TAG.test(r.preferredLanguage)) {
-    return 'preferredLanguage must be a language tag like de or en-GB';
-  }
-  const url = (v: string | undefined, host: RegExp, name: string) => {
-    if (!v) return undefined;
-    try {
-      const u = new URL(v);
-      if (!/^https?:$/.test(u.protocol) || !host.test(u.hostname) || v.length > MAX.url) throw new Error();
-      return undefined;
-    } catch {
-      return `${name} must be a ${host === LINKEDIN ? 'linkedin.com' : 'xing.com'} URL`;
-    }
-  };
-  const badUrl = url(r.linkedinUrl, LINKEDIN, 'linkedinUrl') ?? url(r.xingUrl, XING, 'xingUrl');
-  if (badUrl) return badUrl;
-  return {
-    row: r.row,
-    givenName,
-    familyName,
-    emails: [...emails.values()],
-    phones: [...phones.values()],
-    organisation: r.organisation?.trim() || undefined,
-    jobTitle: r.jobTitle?.trim() || undefined,
-    tags: Array.from(new Set(r.tags.map((t) => t.trim()).filter(Boolean))),
-    notes: r.notes || undefined,
-    preferredLanguage: r.preferredLanguage || undefined,
-    linkedinUrl: r.linkedinUrl || undefined,
-    xingUrl: r.xingUrl || undefined,
-  };
-}
-const LINKEDIN = /(^|\.)linkedin\.com$/i;
-const XING = /(^|\.)xing\.com$/i;
 
 /** What one import run keeps between batches. */
 interface ImportState {
@@ -135,6 +51,8 @@ export class ContactImportService {
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
     private readonly notifier: RecipientNotifier,
+    private readonly contacts: ContactsRepository,
+    private readonly organisations: OrganisationsRepository,
   ) {}
 
   /**
@@ -215,13 +133,8 @@ export class ContactImportService {
       new Set(valid.flatMap((v) => v.emails.map((e) => e.address)).filter((a) => !s.byEmail.has(a))),
     );
     if (unseen.length) {
-      const existing: ContactRow[] = await m.query(
-        `SELECT ${CONTACT_COLUMNS}, c.email_addresses FROM contacts c
-         WHERE c.email_addresses && $1::text[] AND c.merged_into_id IS NULL AND c.erased_at IS NULL
-         ORDER BY c.created_at, c.id ${s.dryRun ? '' : 'FOR UPDATE'}`,
-        [unseen],
-      );
-      for (const c of existing as (ContactRow & { email_addresses: string[] })[]) {
+      const existing = await this.contacts.findByEmails(m, unseen, !s.dryRun);
+      for (const c of existing) {
         const target: Target = {
           id: c.id,
           isNew: false,
@@ -253,18 +166,14 @@ export class ContactImportService {
     const names = Array.from(new Set(touched.map((t) => t.row.organisation).filter((n): n is string => !!n)));
     const unknownNames = names.filter((n) => !s.orgIds.has(n.toLowerCase()));
     if (unknownNames.length) {
-      const found: { id: string; lname: string }[] = await m.query(
-        `SELECT DISTINCT ON (lower(name)) id, lower(name) AS lname FROM organisations
-         WHERE lower(name) = ANY($1::text[]) AND archived_at IS NULL ORDER BY lower(name), created_at, id`,
-        [unknownNames.map((n) => n.toLowerCase())],
+      const found = await this.organisations.idsByLowerName(
+        m,
+        unknownNames.map((n) => n.toLowerCase()),
       );
       for (const f of found) s.orgIds.set(f.lname, f.id);
       const missing = unknownNames.filter((n) => !s.orgIds.has(n.toLowerCase()));
       if (missing.length && !s.dryRun) {
-        const created: { id: string; name: string; lname: string }[] = await m.query(
-          `INSERT INTO organisations (name) SELECT unnest($1::text[]) RETURNING id, name, lower(name) AS lname`,
-          [missing],
-        );
+        const created = await this.organisations.createByNames(m, missing);
         for (const c of created) s.orgIds.set(c.lname, c.id);
         await this.audit.recordMany(
           created.map((c) => ({
@@ -299,15 +208,9 @@ export class ContactImportService {
 
     const audits: AuditInput[] = [];
     if (inserts.length) {
-      const rows: ContactRow[] = await m.query(
-        `INSERT INTO contacts AS c (id, given_name, family_name, emails, phones, organisation_id, job_title, tags, notes,
-                                    preferred_language, social_profiles)
-         SELECT x.id, x.given_name, x.family_name, x.emails, x.phones, x.organisation_id, x.job_title,
-                coalesce(x.tags, '{}'), x.notes, x.preferred_language, x.social_profiles
-         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, given_name text, family_name text, emails jsonb, phones jsonb,
-              organisation_id uuid, job_title text, tags text[], notes text, preferred_language text, social_profiles jsonb)
-         RETURNING ${CONTACT_COLUMNS}`,
-        [JSON.stringify(inserts.map((t) => toRecord(t.id, t.row, orgOf(t))))],
+      const rows = await this.contacts.insertMany(
+        m,
+        inserts.map((t) => toRecord(t.id, t.row, orgOf(t))),
       );
       for (const r of rows) {
         audits.push({
@@ -334,17 +237,9 @@ export class ContactImportService {
           JSON.stringify(toRecord(t.id, fromContact(t.current!), t.current!.organisation_id)),
       );
     if (changed.length) {
-      const rows = await queryRows<ContactRow>(
+      const rows = await this.contacts.updateMany(
         m,
-        `UPDATE contacts c SET given_name = x.given_name, family_name = x.family_name, emails = x.emails, phones = x.phones,
-           organisation_id = x.organisation_id, job_title = x.job_title, tags = coalesce(x.tags, '{}'), notes = x.notes,
-           preferred_language = x.preferred_language, social_profiles = x.social_profiles,
-           version = c.version + 1, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, given_name text, family_name text, emails jsonb, phones jsonb,
-              organisation_id uuid, job_title text, tags text[], notes text, preferred_language text, social_profiles jsonb)
-         WHERE c.id = x.id
-         RETURNING ${CONTACT_COLUMNS}`,
-        [JSON.stringify(changed.map((c) => c.next))],
+        changed.map((c) => c.next),
       );
       for (const r of rows) {
         const t = changed.find((c) => c.t.id === r.id)!.t;
@@ -366,54 +261,4 @@ export class ContactImportService {
     for (const t of inserts) t.row = undefined as never;
     await this.audit.recordMany(audits);
   }
-}
-
-/** A later row for the same person: its values win, lists are united. */
-function combine(a: ValidRow, b: ValidRow): ValidRow {
-  return {
-    ...a,
-    ...Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined)),
-    emails: unionBy(a.emails, b.emails, (e) => e.address),
-    phones: unionBy(a.phones, b.phones, (p) => p.number),
-    tags: unionBy(a.tags, b.tags, (t) => t),
-  } as ValidRow;
-}
-
-const fromContact = (c: ContactRow): ValidRow => ({
-  row: 0,
-  givenName: c.given_name,
-  familyName: c.family_name,
-  emails: (c.emails ?? []).map((e) => ({ address: e.address, label: e.label ?? null })),
-  phones: (c.phones ?? []).map((p) => ({ number: p.number, label: p.label ?? null })),
-  jobTitle: c.job_title ?? undefined,
-  tags: c.tags ?? [],
-  notes: c.notes ?? undefined,
-  preferredLanguage: c.preferred_language ?? undefined,
-  linkedinUrl: c.social_profiles?.linkedin ?? undefined,
-  xingUrl: c.social_profiles?.xing ?? undefined,
-});
-
-/** The existing contact with the file's values applied: given values overwrite, e-mails/phones/tags are added. */
-function applyRow(c: ContactRow, r: ValidRow, organisationId: string | null) {
-  const merged = combine(fromContact(c), r);
-  return toRecord(c.id, merged, r.organisation ? (organisationId ?? c.organisation_id) : c.organisation_id);
-}
-
-function toRecord(id: string, r: ValidRow, organisationId: string | null) {
-  return {
-    id,
-    given_name: r.givenName,
-    family_name: r.familyName,
-    emails: r.emails,
-    phones: r.phones,
-    organisation_id: organisationId,
-    job_title: r.jobTitle ?? null,
-    tags: r.tags,
-    notes: r.notes ?? null,
-    preferred_language: r.preferredLanguage ?? null,
-    social_profiles: {
-      ...(r.linkedinUrl ? { linkedin: r.linkedinUrl } : {}),
-      ...(r.xingUrl ? { xing: r.xingUrl } : {}),
-    },
-  };
 }

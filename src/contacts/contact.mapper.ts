@@ -1,3 +1,4 @@
+import { CONTACT_FIELDS, contactFieldValue } from './contact-fields.js';
 import { ContactResponseDto } from './dto/contact.response.dto.js';
 
 /** A row of `contacts` as raw SQL returns it. */
@@ -33,31 +34,21 @@ export const contactColumns = (
   ${a}.last_interaction_at, ${a}.created_at::text AS created_key`;
 export const CONTACT_COLUMNS = contactColumns('c');
 
-const asArray = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
-
-export const toContactResponse = (r: ContactRow): ContactResponseDto => ({
-  id: r.id,
-  givenName: r.given_name,
-  familyName: r.family_name,
-  emails: asArray<{ address: string; label?: string | null }>(r.emails).map((e) => ({
-    address: e.address,
-    label: e.label ?? null,
-  })),
-  phones: asArray<{ number: string; label?: string | null }>(r.phones).map((p) => ({
-    number: p.number,
-    label: p.label ?? null,
-  })),
-  organisationId: r.organisation_id,
-  jobTitle: r.job_title,
-  tags: r.tags ?? [],
-  ownerId: r.owner_id,
-  notes: r.notes,
-  preferredLanguage: r.preferred_language,
-  socialProfiles: { linkedin: r.social_profiles?.linkedin ?? null, xing: r.social_profiles?.xing ?? null },
-  version: r.version,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  archivedAt: r.archived_at,
-  erasedAt: r.erased_at,
-  lastInteractionAt: r.last_interaction_at,
-});
+/** The row as the API shows it: the writable fields through the one field ↔ column map, then the bookkeeping. */
+export const toContactResponse = (r: ContactRow): ContactResponseDto => {
+  const row = r as unknown as Record<string, unknown>;
+  const fields = Object.fromEntries(
+    Object.entries(CONTACT_FIELDS).map(([field, column]) => [field, contactFieldValue(field, row[column])]),
+  );
+  return {
+    id: r.id,
+    ...fields,
+    socialProfiles: { linkedin: r.social_profiles?.linkedin ?? null, xing: r.social_profiles?.xing ?? null },
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    archivedAt: r.archived_at,
+    erasedAt: r.erased_at,
+    lastInteractionAt: r.last_interaction_at,
+  } as ContactResponseDto;
+};

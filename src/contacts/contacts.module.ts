@@ -1,22 +1,32 @@
 import { Module } from '@nestjs/common';
+import { PersonalDataModule } from '../common/personal-data/personal-data-holder.js';
+import { OrganisationsModule } from '../organisations/organisations.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { AffiliationsRepository } from './affiliations.repository.js';
 import { AffiliationsService } from './affiliations.service.js';
 import { RejectConsentFieldsInterceptor } from './consent-fields.interceptor.js';
 import { ContactImportService } from './contact-import.service.js';
 import { ContactMergeService } from './contact-merge.service.js';
 import { ContactsController, OrganisationContactsController } from './contacts.controller.js';
+import { AffiliationsPersonalData, ContactsPersonalData } from './contacts-personal-data.js';
+import { ContactsRepository } from './contacts.repository.js';
 import { ContactsService } from './contacts.service.js';
 
 @Module({
-  imports: [WebhooksModule],
+  imports: [WebhooksModule, OrganisationsModule, UsersModule, PersonalDataModule],
   controllers: [ContactsController, OrganisationContactsController],
   providers: [
     ContactsService,
     ContactMergeService,
     ContactImportService,
     AffiliationsService,
+    ContactsRepository,
+    AffiliationsRepository,
+    ContactsPersonalData,
+    AffiliationsPersonalData,
     RejectConsentFieldsInterceptor,
   ],
-  exports: [ContactsService, ContactMergeService],
+  exports: [ContactsService, ContactMergeService, ContactsRepository],
 })
 export class ContactsModule {}

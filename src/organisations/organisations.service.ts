@@ -2,14 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
-import { afterCreated, decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
+import { Page, pageSize, toPage } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CreateOrganisationDto } from './dto/create-organisation.dto.js';
 import { ListOrganisationsQueryDto } from './dto/list-organisations.query.dto.js';
 import { OrganisationResponseDto } from './dto/organisation.response.dto.js';
 import { UpdateOrganisationDto } from './dto/update-organisation.dto.js';
-import { ORGANISATION_COLUMNS, OrganisationRow, toOrganisationResponse } from './organisation.mapper.js';
-import { queryRows } from '../database/query-rows.js';
+import { OrganisationRow, toOrganisationResponse } from './organisation.mapper.js';
+import { OrganisationsRepository } from './organisations.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 
 /** Columns a body may write, property → column. */
 const WRITABLE: [keyof CreateOrganisationDto, string][] = [
@@ -34,26 +35,21 @@ export class OrganisationsService {
   constructor(
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly repo: OrganisationsRepository,
+    private readonly users: UsersRepository,
   ) {}
 
   async create(dto: CreateOrganisationDto): Promise<OrganisationResponseDto> {
     const kind = dto.kind ?? 'other';
     this.assertNetworkFields(kind, dto);
     await this.assertReferences(dto);
-    const cols: string[] = [];
-    const vals: unknown[] = [];
+    const values: [string, unknown][] = [];
     for (const [prop, col] of WRITABLE) {
       const v = prop === 'kind' ? kind : dto[prop];
       if (v === undefined || v === null) continue;
-      cols.push(col);
-      vals.push(prop === 'tags' || prop === 'emailDomains' ? dedupe(v as string[]) : v);
+      values.push([col, prop === 'tags' || prop === 'emailDomains' ? dedupe(v as string[]) : v]);
     }
-    const rows: OrganisationRow[] = await this.tx.manager.query(
-      `INSERT INTO organisations AS o (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})
-       RETURNING ${ORGANISATION_COLUMNS}`,
-      vals,
-    );
-    const created = toOrganisationResponse(rows[0]);
+    const created = toOrganisationResponse(await this.repo.insert(this.tx.manager, values));
     await this.audit.record({
       action: 'create',
       entityType: 'organisation',
@@ -69,45 +65,12 @@ export class OrganisationsService {
 
   async list(q: ListOrganisationsQueryDto): Promise<Page<OrganisationResponseDto>> {
     const limit = pageSize(q);
-    const params: unknown[] = [];
-    const p = (v: unknown) => `$${params.push(v)}`;
-    const where: string[] = [];
-    if (!q.includeArchived) where.push('o.archived_at IS NULL');
-    if (q.kind) where.push(`o.kind = ${p(q.kind)}`);
-    if (q.parentId) where.push(`o.parent_id = ${p(q.parentId)}`);
-    if (q.tag) where.push(`o.tags @> ARRAY[${p(q.tag)}]::text[]`);
     const term = q.q?.normalize('NFC').trim().toLowerCase();
     if (term) {
-      const t = p(term);
-      where.push(`(${t} <% lower(o.name) OR strpos(lower(o.name), ${t}) > 0)`);
-      const after = decodeCursor<[string, string]>(q.cursor, 2);
-      const cursorCond = after
-        ? `WHERE (s.score < ${p(after[0])}::numeric OR (s.score = ${p(after[0])}::numeric AND s.id > ${p(after[1])}::uuid))`
-        : '';
-      const rows: OrganisationRow[] = await this.tx.run(async (m) => {
-        await m.query(
-          `SELECT set_config('pg_trgm.word_similarity_threshold', '${NAME_MATCH_THRESHOLD}', true)`,
-        );
-        return m.query(
-          `SELECT * FROM (
-             SELECT ${ORGANISATION_COLUMNS},
-               round(greatest(word_similarity(${t}, lower(o.name)), similarity(${t}, lower(o.name)),
-                              CASE WHEN lower(o.name) = ${t} THEN 1 ELSE 0 END)::numeric, 6) AS score
-             FROM organisations o WHERE ${where.join(' AND ')}) s
-           ${cursorCond}
-           ORDER BY s.score DESC, s.id ASC LIMIT ${limit + 1}`,
-          params,
-        );
-      });
+      const rows = await this.tx.run((m) => this.repo.search(m, q, term, NAME_MATCH_THRESHOLD, limit));
       return toPage(rows, limit, toOrganisationResponse, (r) => [r.score, r.id]);
     }
-    const after = afterCreated(q.cursor, 'o', 'asc', p);
-    if (after) where.push(after);
-    const rows: OrganisationRow[] = await this.tx.manager.query(
-      `SELECT ${ORGANISATION_COLUMNS} FROM organisations o ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY o.created_at, o.id LIMIT ${limit + 1}`,
-      params,
-    );
+    const rows = await this.repo.list(this.tx.manager, q, limit);
     return toPage(rows, limit, toOrganisationResponse, (r) => [r.created_key, r.id]);
   }
 
@@ -133,24 +96,17 @@ export class OrganisationsService {
     this.assertNetworkFields(kind, merged);
     await this.assertReferences(dto, id);
     const before = toOrganisationResponse(current);
-    const sets: string[] = [];
-    const vals: unknown[] = [id];
+    const sets: [string, unknown][] = [];
     for (const [prop, col] of WRITABLE) {
       const v = dto[prop];
       if (v === undefined) continue;
       const stored = v === null && (prop === 'tags' || prop === 'emailDomains') ? [] : Array.isArray(v) ? dedupe(v) : v;
       // An unchanged value is not a change: no new version, no audit event, other clients' ETags stay valid.
       if (JSON.stringify(stored) === JSON.stringify((before as unknown as Record<string, unknown>)[prop] ?? null)) continue;
-      sets.push(`${col} = $${vals.push(stored)}`);
+      sets.push([col, stored]);
     }
     if (sets.length === 0) return before;
-    const rows = await queryRows<OrganisationRow>(
-      this.tx.manager,
-      `UPDATE organisations o SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1
-       RETURNING ${ORGANISATION_COLUMNS}`,
-      vals,
-    );
-    const after = toOrganisationResponse(rows[0]);
+    const after = toOrganisationResponse(await this.repo.update(this.tx.manager, id, sets));
     await this.audit.record({ action: 'update', entityType: 'organisation', entityId: id, before, after });
     return after;
   }
@@ -170,13 +126,7 @@ export class OrganisationsService {
   }
 
   private async setArchived(current: OrganisationRow, archived: boolean): Promise<OrganisationResponseDto> {
-    const rows = await queryRows<OrganisationRow>(
-      this.tx.manager,
-      `UPDATE organisations o SET archived_at = ${archived ? 'now()' : 'NULL'}, version = version + 1, updated_at = now()
-       WHERE id = $1 RETURNING ${ORGANISATION_COLUMNS}`,
-      [current.id],
-    );
-    const after = toOrganisationResponse(rows[0]);
+    const after = toOrganisationResponse(await this.repo.setArchived(this.tx.manager, current.id, archived));
     await this.audit.record({
       action: archived ? 'archive' : 'restore',
       entityType: 'organisation',
@@ -189,12 +139,9 @@ export class OrganisationsService {
 
   /** Throws 404 for an unknown organisation; `lock` takes a row lock for the rest of the transaction. */
   async load(id: string, lock = false): Promise<OrganisationRow> {
-    const rows: OrganisationRow[] = await this.tx.manager.query(
-      `SELECT ${ORGANISATION_COLUMNS} FROM organisations o WHERE o.id = $1 ${lock && this.tx.inTransaction ? 'FOR UPDATE' : ''}`,
-      [id],
-    );
-    if (!rows[0]) throw new NotFoundError('Organisation', id);
-    return rows[0];
+    const row = await this.repo.findById(this.tx.manager, id, lock && this.tx.inTransaction);
+    if (!row) throw new NotFoundError('Organisation', id);
+    return row;
   }
 
   private assertNetworkFields(
@@ -215,31 +162,20 @@ export class OrganisationsService {
   private async assertReferences(dto: Partial<CreateOrganisationDto>, selfId?: string): Promise<void> {
     const m = this.tx.manager;
     if (dto.ownerId) {
-      const u: unknown[] = await m.query('SELECT 1 FROM users WHERE id = $1', [dto.ownerId]);
-      if (!u.length) {
+      if (!(await this.users.exists(m, dto.ownerId))) {
         throw new ValidationFailedError(`ownerId ${dto.ownerId} is not a user`, [
           { field: 'ownerId', message: 'no such user' },
         ]);
       }
     }
     if (dto.parentId) {
-      const o: unknown[] = await m.query('SELECT 1 FROM organisations WHERE id = $1', [dto.parentId]);
-      if (!o.length) {
+      if (!(await this.repo.exists(m, dto.parentId))) {
         throw new ValidationFailedError(`parentId ${dto.parentId} is not an organisation`, [
           { field: 'parentId', message: 'no such organisation' },
         ]);
       }
       if (selfId) {
-        const cycle: unknown[] = await m.query(
-          `WITH RECURSIVE up(id, depth) AS (
-             SELECT $1::uuid, 0
-             UNION ALL
-             SELECT o.parent_id, up.depth + 1 FROM organisations o JOIN up ON o.id = up.id
-             WHERE o.parent_id IS NOT NULL AND up.depth < 1000)
-           SELECT 1 FROM up WHERE id = $2::uuid LIMIT 1`,
-          [dto.parentId, selfId],
-        );
-        if (cycle.length) {
+        if (await this.repo.isAncestorOrSelf(m, dto.parentId, selfId)) {
           throw new DomainError(
             'ORGANISATION_CYCLE',
             'parentId would make the organisation its own ancestor',

@@ -1,0 +1,418 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { setArchived } from '../database/archived.js';
+import { queryRows } from '../database/sql.js';
+import { CONTACT_COLUMNS, ContactRow } from './contact.mapper.js';
+import { ContactFilter, listContacts, searchContacts } from './contact-search.query.js';
+
+export type { ContactRow } from './contact.mapper.js';
+export { CONTACT_FIELDS, CONTACT_FIELD_NAMES, contactFieldValue } from './contact-fields.js';
+
+/** How `erasedAtLocked` locks the contact row. */
+export type ContactLock = 'none' | 'share' | 'gate';
+
+/** A contact's row in the form the import writes it (jsonb_to_recordset). */
+export interface ContactRecord {
+  id: string;
+  given_name: string;
+  family_name: string;
+  emails: { address: string; label: string | null }[];
+  phones: { number: string; label: string | null }[];
+  organisation_id: string | null;
+  job_title: string | null;
+  tags: string[];
+  notes: string | null;
+  preferred_language: string | null;
+  social_profiles: { linkedin?: string; xing?: string };
+}
+
+/** Columns of `contacts` that erasure keeps: identity, structure and timestamps, no personal values. */
+const KEEP_ON_ERASURE = new Set([
+  'id', 'organisation_id', 'owner_id', 'archived_at', 'erased_at', 'merged_into_id', 'last_interaction_at',
+  'version', 'created_at', 'updated_at',
+]);
+/** What an erased contact's names become. */
+export const ERASED_NAME = 'Erased';
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+const RECORDSET = `jsonb_to_recordset($1::jsonb) AS x(id uuid, given_name text, family_name text, emails jsonb, phones jsonb,
+              organisation_id uuid, job_title text, tags text[], notes text, preferred_language text, social_profiles jsonb)`;
+
+/** A possible duplicate of a contact (see `duplicatesOf`). */
+export type DuplicateCandidateRow = ContactRow & { same_email: boolean; name_score: string };
+
+/** One pair of likely duplicates (see `duplicatePairs`). */
+export interface DuplicatePairRow {
+  a_id: string;
+  a_given: string;
+  a_family: string;
+  a_org: string | null;
+  b_id: string;
+  b_given: string;
+  b_family: string;
+  b_org: string | null;
+  same_email: boolean;
+  name_score: string;
+}
+
+/**
+ * The `contacts` table: every SQL statement on it. Other folders lock, check and read contacts here
+ * (`lockForDecision`, `lockForDisclosure`, `touchLastInteraction`, …) instead of querying the table themselves.
+ */
+@Injectable()
+export class ContactsRepository {
+  // ---- for other folders -------------------------------------------------------------------------------------
+
+  /** Whether a contact with this id exists (erased and merged ones included). */
+  async exists(m: EntityManager, id: string): Promise<boolean> {
+    return (await queryRows(m, 'SELECT 1 FROM contacts WHERE id = $1', [id])).length > 0;
+  }
+
+  /** Whether a contact with this id exists and is not erased. */
+  async existsLive(m: EntityManager, id: string): Promise<boolean> {
+    return (await queryRows(m, 'SELECT 1 FROM contacts WHERE id = $1 AND erased_at IS NULL', [id])).length > 0;
+  }
+
+  /**
+   * The contact's erasure time (null: not erased), or undefined for an unknown id. `share` takes FOR SHARE (erasure
+   * and merge cannot interleave), `gate` FOR NO KEY UPDATE (conflicts with the FOR SHARE a disclosure takes).
+   */
+  async erasedAtLocked(m: EntityManager, id: string, lock: ContactLock = 'none'): Promise<{ erasedAt: Date | null } | undefined> {
+    const clause = lock === 'share' ? ' FOR SHARE' : lock === 'gate' ? ' FOR NO KEY UPDATE' : '';
+    const [row] = await queryRows<{ erased_at: Date | null }>(m, `SELECT erased_at FROM contacts WHERE id = $1${clause}`, [id]);
+    return row ? { erasedAt: row.erased_at } : undefined;
+  }
+
+  /** FOR NO KEY UPDATE on one contact: a withdrawal decides before or after a disclosure of it, not during. */
+  async lockForWithdrawal(m: EntityManager, id: string): Promise<void> {
+    await m.query('SELECT 1 FROM contacts WHERE id = $1 FOR NO KEY UPDATE', [id]);
+  }
+
+  /** FOR SHARE on the contacts, in id order (a disclosure locks its contacts before deciding). */
+  async lockForDisclosure(m: EntityManager, ids: string[]): Promise<void> {
+    await m.query('SELECT 1 FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE', [ids]);
+  }
+
+  /** The whole rows (`to_jsonb`, raw column names) of the contacts that are not erased, by id, for a disclosure. */
+  async rowsForDisclosure(m: EntityManager, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+    const rows = await queryRows<{ id: string; row: Record<string, unknown> }>(
+      m,
+      'SELECT c.id, to_jsonb(c) AS row FROM contacts c WHERE c.id = ANY($1::uuid[]) AND c.erased_at IS NULL',
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.row]));
+  }
+
+  /** The whole row (`SELECT *`, raw column names), optionally FOR UPDATE; undefined for an unknown id. */
+  async findRaw(m: EntityManager, id: string, lock = false): Promise<Record<string, unknown> | undefined> {
+    const [row] = await queryRows<Record<string, unknown>>(
+      m,
+      `SELECT * FROM contacts WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [id],
+    );
+    return row;
+  }
+
+  /** Monotonic: `last_interaction_at` becomes `at` where that is later (concurrent writers never lower it). */
+  async touchLastInteraction(m: EntityManager, ids: string[], at: Date): Promise<void> {
+    await m.query(
+      `UPDATE contacts SET last_interaction_at = GREATEST(last_interaction_at, $2) WHERE id = ANY($1::uuid[])`,
+      [ids, at],
+    );
+  }
+
+  /** Sets `last_interaction_at` per contact (null: no interaction left), e.g. after recomputing it. */
+  async setLastInteraction(m: EntityManager, values: { id: string; at: Date | null }[]): Promise<void> {
+    if (values.length === 0) return;
+    await m.query(
+      `UPDATE contacts c SET last_interaction_at = x.at
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, at) WHERE c.id = x.id`,
+      [values.map((v) => v.id), values.map((v) => v.at)],
+    );
+  }
+
+  /** The distinct organisations (current organisation_id) of these contacts. */
+  async organisationIdsOf(m: EntityManager, ids: string[]): Promise<string[]> {
+    const rows = await queryRows<{ organisation_id: string }>(
+      m,
+      'SELECT DISTINCT organisation_id FROM contacts WHERE id = ANY($1::uuid[]) AND organisation_id IS NOT NULL',
+      [ids],
+    );
+    return rows.map((r) => r.organisation_id);
+  }
+
+  /** The ids among `ids` that name no contact, or an erased one, in the order given. */
+  async missingOrErased(m: EntityManager, ids: string[]): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      m,
+      `SELECT x::text AS id FROM unnest($1::uuid[]) WITH ORDINALITY AS q(x, ord)
+        WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = q.x AND c.erased_at IS NULL) ORDER BY q.ord`,
+      [ids],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Erasure (Art. 17): every column of the row that holds a personal value is anonymised in place — the names
+   * become ERASED_NAME, nullable columns NULL, others their default (or '' for text); identity, structure and
+   * timestamps stay (KEEP_ON_ERASURE), generated columns follow. Read from the catalogue, so a column added later
+   * is erased too. Returns the erasure time.
+   */
+  async anonymise(m: EntityManager, id: string): Promise<Date> {
+    const columns = await queryRows<{
+      column_name: string;
+      is_nullable: string;
+      column_default: string | null;
+      data_type: string;
+      is_generated: string;
+    }>(
+      m,
+      `SELECT column_name, is_nullable, column_default, data_type, is_generated FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = 'contacts'`,
+    );
+    const sets: string[] = [];
+    for (const c of columns) {
+      if (KEEP_ON_ERASURE.has(c.column_name) || c.is_generated === 'ALWAYS') continue;
+      const col = quoteIdent(c.column_name);
+      if (c.column_name === 'given_name' || c.column_name === 'family_name') sets.push(`${col} = '${ERASED_NAME}'`);
+      else if (c.is_nullable === 'YES') sets.push(`${col} = NULL`);
+      else if (c.column_default !== null) sets.push(`${col} = DEFAULT`);
+      else if (c.data_type === 'text') sets.push(`${col} = ''`);
+    }
+    sets.push('erased_at = now()', 'updated_at = now()', 'version = version + 1');
+    const [updated] = await queryRows<{ erased_at: Date }>(
+      m,
+      `UPDATE contacts SET ${sets.join(', ')} WHERE id = $1 RETURNING erased_at`,
+      [id],
+    );
+    return updated.erased_at;
+  }
+
+  // ---- the contacts feature ----------------------------------------------------------------------------------
+
+  /** One contact; `lock` takes FOR UPDATE. */
+  async findById(m: EntityManager, id: string, lock = false): Promise<ContactRow | undefined> {
+    const [row] = await queryRows<ContactRow>(
+      m,
+      `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [id],
+    );
+    return row;
+  }
+
+  /** Inserts the given column values (column → stored value, in order). */
+  async insert(m: EntityManager, values: [column: string, value: unknown][]): Promise<ContactRow> {
+    const cols = values.map(([c]) => c);
+    const [row] = await queryRows<ContactRow>(
+      m,
+      `INSERT INTO contacts AS c (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${CONTACT_COLUMNS}`,
+      values.map(([, v]) => v),
+    );
+    return row;
+  }
+
+  /** Sets the given columns (column → stored value), with a new version. */
+  async update(m: EntityManager, id: string, values: [column: string, value: unknown][]): Promise<ContactRow> {
+    const vals: unknown[] = [id];
+    const sets = values.map(([col, v]) => `${col} = $${vals.push(v)}`);
+    const [row] = await queryRows<ContactRow>(
+      m,
+      `UPDATE contacts c SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 RETURNING ${CONTACT_COLUMNS}`,
+      vals,
+    );
+    return row;
+  }
+
+  /** Archives (or restores) the contact, with a new version. */
+  setArchived(m: EntityManager, id: string, archived: boolean): Promise<ContactRow> {
+    return setArchived<ContactRow>(m, 'contacts', 'c', CONTACT_COLUMNS, id, archived);
+  }
+
+  /** The primary affiliation's organisation (and job title, when given) becomes the contact's. */
+  async setCurrentOrganisation(
+    m: EntityManager,
+    id: string,
+    organisationId: string,
+    jobTitle: string | null,
+  ): Promise<ContactRow> {
+    const [row] = await queryRows<ContactRow>(
+      m,
+      `UPDATE contacts c SET organisation_id = $2, job_title = coalesce($3, job_title), version = version + 1, updated_at = now()
+         WHERE id = $1 RETURNING ${CONTACT_COLUMNS}`,
+      [id, organisationId, jobTitle],
+    );
+    return row;
+  }
+
+  /** A page of the list, in creation order (`limit + 1` rows). */
+  list(m: EntityManager, f: ContactFilter, limit: number): Promise<ContactRow[]> {
+    return listContacts(m, f, limit);
+  }
+
+  /** A page of a ranked search (`limit + 1` rows); `m` must be a transaction's (see searchContacts). */
+  search(m: EntityManager, f: ContactFilter, term: string, limit: number): Promise<ContactRow[]> {
+    return searchContacts(m, f, term, limit);
+  }
+
+  // ---- import --------------------------------------------------------------------------------------------------
+
+  /** Live contacts holding any of these addresses, oldest first, with their addresses; `lock`: FOR UPDATE. */
+  async findByEmails(
+    m: EntityManager,
+    addresses: string[],
+    lock: boolean,
+  ): Promise<(ContactRow & { email_addresses: string[] })[]> {
+    return queryRows(
+      m,
+      `SELECT ${CONTACT_COLUMNS}, c.email_addresses FROM contacts c
+         WHERE c.email_addresses && $1::text[] AND c.merged_into_id IS NULL AND c.erased_at IS NULL
+         ORDER BY c.created_at, c.id ${lock ? 'FOR UPDATE' : ''}`,
+      [addresses],
+    );
+  }
+
+  /** Inserts the records in one statement. */
+  async insertMany(m: EntityManager, records: ContactRecord[]): Promise<ContactRow[]> {
+    return queryRows<ContactRow>(
+      m,
+      `INSERT INTO contacts AS c (id, given_name, family_name, emails, phones, organisation_id, job_title, tags, notes,
+                                    preferred_language, social_profiles)
+         SELECT x.id, x.given_name, x.family_name, x.emails, x.phones, x.organisation_id, x.job_title,
+                coalesce(x.tags, '{}'), x.notes, x.preferred_language, x.social_profiles
+         FROM ${RECORDSET}
+         RETURNING ${CONTACT_COLUMNS}`,
+      [JSON.stringify(records)],
+    );
+  }
+
+  /** Overwrites the contacts' fields with the records, each with a new version, in one statement. */
+  async updateMany(m: EntityManager, records: ContactRecord[]): Promise<ContactRow[]> {
+    return queryRows<ContactRow>(
+      m,
+      `UPDATE contacts c SET given_name = x.given_name, family_name = x.family_name, emails = x.emails, phones = x.phones,
+           organisation_id = x.organisation_id, job_title = x.job_title, tags = coalesce(x.tags, '{}'), notes = x.notes,
+           preferred_language = x.preferred_language, social_profiles = x.social_profiles,
+           version = c.version + 1, updated_at = now()
+         FROM ${RECORDSET}
+         WHERE c.id = x.id
+         RETURNING ${CONTACT_COLUMNS}`,
+      [JSON.stringify(records)],
+    );
+  }
+
+  // ---- duplicates and merge ------------------------------------------------------------------------------------
+
+  /** Possible duplicates of one contact: the same normalised e-mail, or a similar name at the same organisation. */
+  async duplicatesOf(
+    m: EntityManager,
+    c: { id: string; emails: string[]; name: string; organisationId: string | null },
+    nameThreshold: number,
+  ): Promise<DuplicateCandidateRow[]> {
+    return queryRows<DuplicateCandidateRow>(
+      m,
+      `SELECT ${CONTACT_COLUMNS}, (c.email_addresses && $2::text[]) AS same_email,
+              round(similarity(c.search_name, $3)::numeric, 4) AS name_score
+       FROM contacts c
+       WHERE c.id <> $1 AND c.merged_into_id IS NULL AND c.erased_at IS NULL
+         AND ((cardinality($2::text[]) > 0 AND c.email_addresses && $2::text[])
+           OR ($4::uuid IS NOT NULL AND c.organisation_id = $4::uuid AND similarity(c.search_name, $3) >= ${nameThreshold}))
+       ORDER BY same_email DESC, name_score DESC, c.id LIMIT 100`,
+      [c.id, c.emails, c.name, c.organisationId],
+    );
+  }
+
+  /** Every likely duplicate pair of live, non-archived contacts, in pair order after `after` (`limit + 1` rows). */
+  async duplicatePairs(
+    m: EntityManager,
+    after: [string, string] | undefined,
+    nameThreshold: number,
+    limit: number,
+  ): Promise<DuplicatePairRow[]> {
+    const params: unknown[] = [];
+    const cond = after
+      ? `WHERE (pair.a_id, pair.b_id) > ($${params.push(after[0])}::uuid, $${params.push(after[1])}::uuid)`
+      : '';
+    return queryRows<DuplicatePairRow>(
+      m,
+      `WITH live AS (
+         SELECT id, given_name, family_name, organisation_id, email_addresses, search_name FROM contacts
+         WHERE merged_into_id IS NULL AND erased_at IS NULL AND archived_at IS NULL),
+       pairs AS (
+         SELECT a.id AS a_id, b.id AS b_id FROM live a JOIN live b ON a.id < b.id AND a.email_addresses && b.email_addresses
+         UNION
+         SELECT a.id, b.id FROM live a JOIN live b ON a.id < b.id AND a.organisation_id = b.organisation_id
+           AND a.search_name % b.search_name AND similarity(a.search_name, b.search_name) >= ${nameThreshold})
+       SELECT pair.a_id, a.given_name AS a_given, a.family_name AS a_family, a.organisation_id AS a_org,
+              pair.b_id, b.given_name AS b_given, b.family_name AS b_family, b.organisation_id AS b_org,
+              (a.email_addresses && b.email_addresses) AS same_email,
+              round(similarity(a.search_name, b.search_name)::numeric, 4) AS name_score
+       FROM pairs pair JOIN live a ON a.id = pair.a_id JOIN live b ON b.id = pair.b_id
+       ${cond}
+       ORDER BY pair.a_id, pair.b_id LIMIT ${limit + 1}`,
+      params,
+    );
+  }
+
+  /** Every single-column foreign key to contacts(id), from the catalogue (schema, table, column order). */
+  async referencingColumns(m: EntityManager): Promise<{ table: string; column: string }[]> {
+    return queryRows(
+      m,
+      `SELECT cl.relname AS "table", att.attname AS "column"
+       FROM pg_constraint con
+       JOIN pg_class cl ON cl.oid = con.conrelid
+       JOIN pg_namespace ns ON ns.oid = cl.relnamespace
+       JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
+       WHERE con.contype = 'f' AND con.confrelid = 'contacts'::regclass AND cardinality(con.conkey) = 1
+       ORDER BY ns.nspname, 1, 2`,
+    );
+  }
+
+  /** FOR UPDATE on both contacts, in id order (two merges of the same pair cannot deadlock). */
+  async lockForMerge(m: EntityManager, ids: string[]): Promise<void> {
+    await m.query('SELECT id FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
+  }
+
+  /**
+   * The survivor of a merge: `fill` sets empty fields, lists are replaced by the united ones, the duplicate's
+   * social profiles fill the gaps and the later last interaction wins.
+   */
+  async applyMerge(
+    m: EntityManager,
+    survivorId: string,
+    merged: {
+      fill: [column: string, value: unknown][];
+      emails: unknown[];
+      phones: unknown[];
+      tags: string[];
+      duplicateSocialProfiles: Record<string, unknown>;
+      duplicateLastInteractionAt: Date | null;
+    },
+  ): Promise<ContactRow> {
+    const vals: unknown[] = [survivorId];
+    const sets = merged.fill.map(([col, v]) => `${col} = $${vals.push(v)}`);
+    sets.push(
+      `emails = $${vals.push(JSON.stringify(merged.emails))}`,
+      `phones = $${vals.push(JSON.stringify(merged.phones))}`,
+      `tags = $${vals.push(merged.tags)}`,
+      // The survivor's own profiles win; the duplicate's fill the gaps.
+      `social_profiles = $${vals.push(JSON.stringify(merged.duplicateSocialProfiles))}::jsonb || social_profiles`,
+      `last_interaction_at = GREATEST(last_interaction_at, $${vals.push(merged.duplicateLastInteractionAt)}::timestamptz)`,
+    );
+    const [row] = await queryRows<ContactRow>(
+      m,
+      `UPDATE contacts c SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 RETURNING ${CONTACT_COLUMNS}`,
+      vals,
+    );
+    return row;
+  }
+
+  /** The duplicate becomes a tombstone: it keeps no contact details of its own (they now live on the survivor). */
+  async makeTombstone(m: EntityManager, duplicateId: string, survivorId: string): Promise<void> {
+    await m.query(
+      `UPDATE contacts SET merged_into_id = $2, emails = '[]', phones = '[]', archived_at = coalesce(archived_at, now()),
+           version = version + 1, updated_at = now() WHERE id = $1`,
+      [duplicateId, survivorId],
+    );
+  }
+}
