@@ -16,7 +16,6 @@ export interface GateRow {
   consents: { id: string; status: DecisionConsent['status']; recipientIds: string[] | null; obtainedAt: string; expiresAt: string | null }[] | null;
 }
 
-
 /**
  * Loads what the pure decision needs, set-based: one query for one contact or for 10,000.
  * The consent sub-select is answered from consents_contact_purpose_idx (index-only for the INCLUDEd columns);
