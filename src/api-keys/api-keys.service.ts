@@ -1,15 +1,19 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { LRUCache } from 'lru-cache';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
+import { ApiKeyDirectory } from '../auth/directories.js';
 import { Principal } from '../auth/role.js';
-import { DomainError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
+import { NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
 import { Page, PageQueryDto } from '../common/http/pagination.js';
 import { authConfig } from '../config/app.config.js';
-import { pageByCreation } from '../database/page-by-creation.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { RecipientsRepository } from '../recipients/recipients.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { ApiKey } from './api-key.entity.js';
+import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key.response.dto.js';
 import { CreateApiKeyDto } from './dto/create-api-key.dto.js';
 
@@ -37,24 +41,22 @@ const toResponse = (k: ApiKey): ApiKeyResponseDto => ({
 interface CachedKey {
   principal: Principal;
   expiresAt: number | null;
-  cachedAt: number;
 }
 
 @Injectable()
-export class ApiKeysService implements OnApplicationBootstrap {
+export class ApiKeysService implements ApiKeyDirectory, OnApplicationBootstrap {
   private readonly logger = new Logger(ApiKeysService.name);
-  /** Recently verified keys by hash; revocation evicts at once. */
-  private readonly cache = new Map<string, CachedKey>();
+  /** Recently verified keys by hash, for CACHE_TTL_MS; revocation evicts at once. */
+  private readonly cache = new LRUCache<string, CachedKey>({ max: 10_000, ttl: CACHE_TTL_MS });
 
   constructor(
     private readonly tx: TransactionService,
+    private readonly keys: ApiKeysRepository,
+    private readonly users: UsersRepository,
+    private readonly recipients: RecipientsRepository,
     private readonly audit: AuditService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
-
-  private get repo() {
-    return this.tx.manager.getRepository(ApiKey);
-  }
 
   /** ADMIN_API_KEY: make sure an active admin key with exactly this secret exists. */
   async onApplicationBootstrap(): Promise<void> {
@@ -62,22 +64,20 @@ export class ApiKeysService implements OnApplicationBootstrap {
     if (!secret) return;
     const keyHash = hashApiKey(secret);
     await this.tx.run(async (m) => {
-      const existing = await m.getRepository(ApiKey).findOneBy({ keyHash });
+      const existing = await this.keys.findByHash(m, keyHash);
       if (existing && !existing.revokedAt && (!existing.expiresAt || existing.expiresAt > new Date()) && existing.role === 'admin') return;
       if (existing) {
-        await m.query('UPDATE api_keys SET revoked_at = NULL, expires_at = NULL, role = $2, version = version + 1 WHERE id = $1', [existing.id, 'admin']);
+        await this.keys.restore(m, existing.id, 'admin');
         await this.audit.record({ action: 'restore', entityType: 'api_key', entityId: existing.id, after: { role: 'admin', reason: 'ADMIN_API_KEY' } });
         return;
       }
-      const key = await m.getRepository(ApiKey).save(
-        m.getRepository(ApiKey).create({
-          name: 'Bootstrap admin (ADMIN_API_KEY)',
-          role: 'admin',
-          prefix: secret.slice(0, 12),
-          keyHash,
-          createdBy: 'ADMIN_API_KEY',
-        }),
-      );
+      const key = await this.keys.insert(m, {
+        name: 'Bootstrap admin (ADMIN_API_KEY)',
+        role: 'admin',
+        prefix: secret.slice(0, 12),
+        keyHash,
+        createdBy: 'ADMIN_API_KEY',
+      });
       await this.audit.record({ action: 'create', entityType: 'api_key', entityId: key.id, after: toResponse(key) });
       this.logger.log('Bootstrap admin API key from ADMIN_API_KEY is ready');
     });
@@ -95,14 +95,14 @@ export class ApiKeysService implements OnApplicationBootstrap {
       ]);
     }
     const m = this.tx.manager;
-    if (dto.userId && (await m.query('SELECT 1 FROM users WHERE id = $1', [dto.userId])).length === 0) {
+    if (dto.userId && !(await this.users.exists(m, dto.userId))) {
       throw new NotFoundError('User', dto.userId);
     }
-    if (dto.recipientId && !(await this.recipientExists(dto.recipientId))) {
+    if (dto.recipientId && !(await this.recipients.exists(m, dto.recipientId))) {
       throw new NotFoundError('Recipient', dto.recipientId);
     }
     const secret = API_KEY_PREFIX + randomBytes(32).toString('base64url');
-    const entity = this.repo.create({
+    const saved = await this.keys.insert(m, {
       name: dto.name,
       role: dto.role,
       userId: dto.userId ?? null,
@@ -113,44 +113,38 @@ export class ApiKeysService implements OnApplicationBootstrap {
       expiresAt: dto.expiresAt ? new Date(dto.expiresAt) : null,
       createdBy,
     });
-    const saved = await this.repo.save(entity);
     await this.audit.record({ action: 'create', entityType: 'api_key', entityId: saved.id, after: toResponse(saved) });
     return { ...toResponse(saved), key: secret };
   }
 
-  private async recipientExists(id: string): Promise<boolean> {
-    const m = this.tx.manager;
-    const [{ t }] = await m.query(`SELECT to_regclass('recipients') AS t`);
-    if (!t) return false;
-    return (await m.query('SELECT 1 FROM recipients WHERE id = $1', [id])).length > 0;
-  }
-
   list(q: PageQueryDto): Promise<Page<ApiKeyResponseDto>> {
-    return pageByCreation(this.repo, q, toResponse);
+    return this.keys.page(q, toResponse);
   }
 
   async findOne(id: string): Promise<ApiKeyResponseDto> {
-    const key = await this.repo.findOneBy({ id });
+    const key = await this.keys.findById(this.tx.manager, id);
     if (!key) throw new NotFoundError('API key', id);
     return toResponse(key);
   }
 
   /** Revokes at once; `If-Match` must name the current version (412 otherwise), as on every DELETE. */
   async revoke(id: string, ifMatch: IfMatch): Promise<void> {
-    const key = await this.repo.findOne({ where: { id }, lock: this.tx.inTransaction ? { mode: 'pessimistic_write' } : undefined });
+    const m = this.tx.manager;
+    const key = await this.keys.findById(m, id, this.tx.inTransaction);
     if (!key) throw new NotFoundError('API key', id);
     assertIfMatch(ifMatch, key.version);
     if (!key.revokedAt) {
       const before = toResponse(key);
       key.revokedAt = new Date();
-      await this.repo.save(key);
+      await this.keys.save(m, key);
       await this.audit.record({ action: 'revoke', entityType: 'api_key', entityId: id, before, after: toResponse(key) });
     }
     this.evict(id);
   }
 
   private evict(id: string): void {
-    for (const [hash, entry] of this.cache) if (entry.principal.credentialId === id) this.cache.delete(hash);
+    const doomed = [...this.cache.entries()].filter(([, entry]) => entry.principal.credentialId === id).map(([hash]) => hash);
+    for (const hash of doomed) this.cache.delete(hash);
   }
 
   /** Resolves an `X-API-Key` to a principal, or null. Hashes are compared in constant time. */
@@ -160,20 +154,18 @@ export class ApiKeysService implements OnApplicationBootstrap {
     if (!KEY_PATTERN.test(presented) && !this.isAdminApiKey(hashHex)) return null;
     const now = Date.now();
     const cached = this.cache.get(hashHex);
-    if (cached && now - cached.cachedAt < CACHE_TTL_MS) {
+    if (cached) {
       if (cached.expiresAt !== null && cached.expiresAt <= now) return null;
       return cached.principal;
     }
-    const rows: { id: string; role: Principal['role']; user_id: string | null; recipient_id: string | null; key_hash: string; expires_at: Date | null }[] =
-      await this.tx.dataSource.query(
-        `SELECT k.id, k.role, k.user_id, k.recipient_id, k.key_hash, k.expires_at FROM api_keys k
-           LEFT JOIN users u ON u.id = k.user_id
-         WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND (k.user_id IS NULL OR u.active)`,
-        [hashHex],
-      );
-    const row = rows[0];
+    const row = await this.keys.unrevokedByHash(hashHex);
     const presentedHash = Buffer.from(hashHex, 'hex');
-    if (!row || !timingSafeEqual(Buffer.from(row.key_hash, 'hex'), presentedHash)) {
+    if (
+      !row ||
+      !timingSafeEqual(Buffer.from(row.key_hash, 'hex'), presentedHash) ||
+      // The key of a deactivated user is refused (and not cached).
+      (row.user_id !== null && !(await this.users.isActive(this.tx.dataSource.manager, row.user_id)))
+    ) {
       this.cache.delete(hashHex);
       return null;
     }
@@ -185,8 +177,7 @@ export class ApiKeysService implements OnApplicationBootstrap {
       recipientId: row.recipient_id,
     };
     const expiresAt = row.expires_at ? new Date(row.expires_at).getTime() : null;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hashHex, { principal, expiresAt, cachedAt: now });
+    this.cache.set(hashHex, { principal, expiresAt });
     if (expiresAt !== null && expiresAt <= now) return null;
     return principal;
   }
@@ -198,18 +189,8 @@ export class ApiKeysService implements OnApplicationBootstrap {
 
   /** An OAuth client registered on an active integration key acts exactly like that key. */
   async principalForOauthClient(clientId: string): Promise<Principal | null> {
-    const rows: { id: string; user_id: string | null; recipient_id: string | null }[] = await this.tx.dataSource.query(
-      `SELECT id, user_id, recipient_id FROM api_keys
-       WHERE oauth_client_id = $1 AND role = 'integration' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
-      [clientId],
-    );
-    if (!rows[0]) return null;
-    return { kind: 'oidc_client', credentialId: rows[0].id, role: 'integration', userId: rows[0].user_id, recipientId: rows[0].recipient_id };
-  }
-}
-
-export class UnauthenticatedError extends DomainError {
-  constructor(detail = 'Send a valid X-API-Key header or an OpenID Connect bearer token') {
-    super('UNAUTHENTICATED', detail, 401, undefined, undefined, { 'WWW-Authenticate': 'Bearer realm="rapport", ApiKey header="X-API-Key"' });
+    const key = await this.keys.activeIntegrationKeyForOauthClient(clientId);
+    if (!key) return null;
+    return { kind: 'oidc_client', credentialId: key.id, role: 'integration', userId: key.user_id, recipientId: key.recipient_id };
   }
 }
