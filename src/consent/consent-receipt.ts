@@ -1,4 +1,5 @@
 import { effectiveStatus } from './consent-decision.js';
+import type { PurposeForReceipt } from '../purposes/purposes.repository.js';
 import type { Consent } from './consent.entity.js';
 
 /** GDPR Art. 6(1) bases as W3C DPV (GDPR extension) terms. */
@@ -26,14 +27,8 @@ const DPV_METHOD: Record<string, string> = {
   import: 'dpv:ImportedRecord',
 };
 
-export interface ReceiptPurpose {
-  id: string;
-  key: string;
-  name: string;
-  description: string;
-  legalBasis: string;
-  dataCategories: string[];
-}
+/** What a receipt shows about the consent's purpose. */
+export type ReceiptPurpose = PurposeForReceipt;
 
 /**
  * A consent as a record in the fields of ISO/IEC TS 27560:2023 (consent record information structure),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { appConfig } from '../config/app.config.js';
-import { buildConsentReceipt } from './consent-receipt.js';
+import { buildConsentReceipt, type ReceiptPurpose } from './consent-receipt.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import { actorIdOf, type Principal } from '../auth/role.js';
@@ -216,7 +216,7 @@ export class ConsentsService {
     return buildConsentReceipt(consent, purpose, this.app.controllerName);
   }
 
-  async loadForReceipt(id: string): Promise<{ consent: Consent; purpose: { id: string; key: string; name: string; description: string; legalBasis: string; dataCategories: string[] } }> {
+  async loadForReceipt(id: string): Promise<{ consent: Consent; purpose: ReceiptPurpose }> {
     const c = await this.consents.findById(id);
     if (!c) throw new NotFoundError('Consent', id);
     return { consent: c, purpose: await this.purposeRows.forReceipt(c.purposeId) };
