@@ -7,7 +7,7 @@ import { moveContactReferences } from '../database/move-references.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { toContactResponse } from './contact.mapper.js';
-import { unionBy } from './contact-fields.js';
+import { CONTACT_FIELDS, unionBy } from './contact-fields.js';
 import { ContactsRepository } from './contacts.repository.js';
 import { ContactsService } from './contacts.service.js';
 import {
@@ -20,13 +20,7 @@ import {
 export const NAME_DUPLICATE_THRESHOLD = 0.6;
 
 /** Fields filled on the survivor from the duplicate when the survivor's are empty. */
-const FILL: [string, keyof ContactResponseDto][] = [
-  ['organisation_id', 'organisationId'],
-  ['job_title', 'jobTitle'],
-  ['owner_id', 'ownerId'],
-  ['notes', 'notes'],
-  ['preferred_language', 'preferredLanguage'],
-];
+const FILL: (keyof ContactResponseDto)[] = ['organisationId', 'jobTitle', 'ownerId', 'notes', 'preferredLanguage'];
 
 @Injectable()
 export class ContactMergeService {
@@ -129,9 +123,9 @@ export class ContactMergeService {
       const before = toContactResponse(survivor);
       const dup = toContactResponse(duplicate);
       const fill: [string, unknown][] = [];
-      for (const [col, prop] of FILL) {
+      for (const prop of FILL) {
         if ((before[prop] === null || before[prop] === '') && dup[prop] !== null && dup[prop] !== '') {
-          fill.push([col, dup[prop]]);
+          fill.push([CONTACT_FIELDS[prop], dup[prop]]);
         }
       }
       const updated = await this.repo.applyMerge(m, survivorId, {

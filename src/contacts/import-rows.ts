@@ -1,5 +1,5 @@
-import { unionBy } from './contact-fields.js';
-import type { ContactRow } from './contact.mapper.js';
+import { CONTACT_FIELDS, unionBy } from './contact-fields.js';
+import { ContactRow, toContactResponse } from './contact.mapper.js';
 import type { ContactRecord } from './contacts.repository.js';
 import { LANGUAGE_TAG } from './dto/create-contact.dto.js';
 import { isEmail, normaliseEmail } from './email.js';
@@ -108,19 +108,23 @@ export function combine(a: ValidRow, b: ValidRow): ValidRow {
   } as ValidRow;
 }
 
-export const fromContact = (c: ContactRow): ValidRow => ({
-  row: 0,
-  givenName: c.given_name,
-  familyName: c.family_name,
-  emails: (c.emails ?? []).map((e) => ({ address: e.address, label: e.label ?? null })),
-  phones: (c.phones ?? []).map((p) => ({ number: p.number, label: p.label ?? null })),
-  jobTitle: c.job_title ?? undefined,
-  tags: c.tags ?? [],
-  notes: c.notes ?? undefined,
-  preferredLanguage: c.preferred_language ?? undefined,
-  linkedinUrl: c.social_profiles?.linkedin ?? undefined,
-  xingUrl: c.social_profiles?.xing ?? undefined,
-});
+/** The stored contact in the import's row form (through the API form, so the field map is the only one). */
+export const fromContact = (c: ContactRow): ValidRow => {
+  const d = toContactResponse(c);
+  return {
+    row: 0,
+    givenName: d.givenName,
+    familyName: d.familyName,
+    emails: d.emails,
+    phones: d.phones,
+    jobTitle: d.jobTitle ?? undefined,
+    tags: d.tags,
+    notes: d.notes ?? undefined,
+    preferredLanguage: d.preferredLanguage ?? undefined,
+    linkedinUrl: d.socialProfiles.linkedin ?? undefined,
+    xingUrl: d.socialProfiles.xing ?? undefined,
+  };
+};
 
 /** The existing contact with the file's values applied: given values overwrite, e-mails/phones/tags are added. */
 export function applyRow(c: ContactRow, r: ValidRow, organisationId: string | null) {
@@ -128,21 +132,25 @@ export function applyRow(c: ContactRow, r: ValidRow, organisationId: string | nu
   return toRecord(c.id, merged, r.organisation ? (organisationId ?? c.organisation_id) : c.organisation_id);
 }
 
+/** The row as the import writes it: the contact's fields, by column through the one field ↔ column map. */
 export function toRecord(id: string, r: ValidRow, organisationId: string | null): ContactRecord {
-  return {
-    id,
-    given_name: r.givenName,
-    family_name: r.familyName,
+  const fields: Record<string, unknown> = {
+    givenName: r.givenName,
+    familyName: r.familyName,
     emails: r.emails,
     phones: r.phones,
-    organisation_id: organisationId,
-    job_title: r.jobTitle ?? null,
+    organisationId,
+    jobTitle: r.jobTitle ?? null,
     tags: r.tags,
     notes: r.notes ?? null,
-    preferred_language: r.preferredLanguage ?? null,
-    social_profiles: {
+    preferredLanguage: r.preferredLanguage ?? null,
+    socialProfiles: {
       ...(r.linkedinUrl ? { linkedin: r.linkedinUrl } : {}),
       ...(r.xingUrl ? { xing: r.xingUrl } : {}),
     },
   };
+  return {
+    id,
+    ...Object.fromEntries(Object.entries(fields).map(([field, value]) => [CONTACT_FIELDS[field], value])),
+  } as ContactRecord;
 }
