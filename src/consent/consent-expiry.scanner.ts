@@ -5,11 +5,23 @@ import { TransactionService } from '../database/transaction.service.js';
 import { PurposesRepository } from '../purposes/purposes.repository.js';
 import { type ExpiryNotification, RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { WebhookWorker } from '../webhooks/webhook-worker.service.js';
-import { noticeExpiredConsents } from './consent-expiry.query.js';
+import { noticeExpiredConsents, type NoticedExpiry } from './consent-expiry.query.js';
 import { ConsentsRepository } from './consents.repository.js';
 
 /** Consents whose expiry one scan handles at most (the next scan continues). */
 const EXPIRY_BATCH = 1000;
+
+/** Per (contact, purpose), the latest expiry noticed (the one announced), with its exact text. */
+export function latestExpiryPerPair(noticed: readonly NoticedExpiry[]): Map<string, { contactId: string; purposeId: string; expiredAt: string }> {
+  const latest = new Map<string, { contactId: string; purposeId: string; expiredAt: string; us: bigint }>();
+  for (const n of noticed) {
+    const key = `${n.contact_id}/${n.purpose_id}`;
+    const us = BigInt(n.expired_us);
+    const seen = latest.get(key);
+    if (!seen || us > seen.us) latest.set(key, { contactId: n.contact_id, purposeId: n.purpose_id, expiredAt: n.expired_at, us });
+  }
+  return new Map([...latest].map(([k, { us: _us, ...v }]) => [k, v]));
+}
 
 /**
  * Notices expired consents and has the recipients told (`consent.expired`, Art. 19). It runs as a periodic scan of
@@ -43,14 +55,7 @@ export class ConsentExpiryScanner implements OnModuleInit {
     const queued = await this.tx.run(async (m) => {
       const noticed = await noticeExpiredConsents(m, EXPIRY_BATCH);
       if (noticed.length === 0) return 0;
-      // The latest expiry per (contact, purpose) is the one announced.
-      const latest = new Map<string, { contactId: string; purposeId: string; expiredAt: string; us: bigint }>();
-      for (const n of noticed) {
-        const key = `${n.contact_id}/${n.purpose_id}`;
-        const us = BigInt(n.expired_us);
-        const seen = latest.get(key);
-        if (!seen || us > seen.us) latest.set(key, { contactId: n.contact_id, purposeId: n.purpose_id, expiredAt: n.expired_at, us });
-      }
+      const latest = latestExpiryPerPair(noticed);
       const targets = await this.notifier.notifiableUnder(m, [...latest.values()]);
       const covered = new Set(
         (await this.consents.stillCovered(m, targets)).map((t) => `${t.contactId}/${t.purposeId}/${t.recipientId}`),
