@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
+import { ConsentExpiryScanner } from '../../src/consent/consent-expiry.scanner.js';
 import { TransactionService } from '../../src/database/transaction.service.js';
 import { RecipientNotifier } from '../../src/webhooks/recipient-notifier.service.js';
-import { WebhookWorker } from '../../src/webhooks/webhook-worker.service.js';
 import { createTestApp, TestApp } from '../setup/test-app.js';
 import { Fixtures, Receiver, waitFor } from './webhooks-helpers.js';
 
@@ -298,7 +298,7 @@ describe('Webhooks (GDPR Art. 19 recipient notification)', () => {
         (await t.sql(`SELECT 1 FROM consent_expiry_notices WHERE consent_id = $1`, [consentId])).length === 1,
       'notice',
     );
-    expect(await t.app.get(WebhookWorker).scanExpiredConsents()).toBe(0);
+    expect(await t.app.get(ConsentExpiryScanner).scan()).toBe(0);
     expect(await deliveriesOf(contact)).toHaveLength(1);
     expect(await deliveriesOf(historic)).toHaveLength(0);
   });
