@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { CryptoService } from '../crypto/crypto.service.js';
 import { AuditEventsRepository, AuditRow } from '../audit/audit-events.repository.js';
+import { AuditSealer } from '../audit/audit-sealer.js';
 import { AuditEventResponseDto, ListAuditEventsQueryDto } from './dto/audit-event.dto.js';
 
 @Injectable()
@@ -9,11 +10,14 @@ export class AuditQueryService {
   constructor(
     private readonly events: AuditEventsRepository,
     private readonly crypto: CryptoService,
+    private readonly sealer: AuditSealer,
   ) {}
 
   async list(q: ListAuditEventsQueryDto): Promise<Page<AuditEventResponseDto>> {
     const limit = pageSize(q);
     const after = decodeCursor<[string]>(q.cursor, 1);
+    // The list shows the chain: events committed until now are sealed first (a no-op when the sealer is ahead).
+    await this.sealer.sealPending();
     const rows = await this.events.list(
       {
         action: q.action,

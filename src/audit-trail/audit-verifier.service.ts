@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditEventsRepository, type AuditRow } from '../audit/audit-events.repository.js';
+import { AuditSealer } from '../audit/audit-sealer.js';
 import { auditHash, GENESIS_HASH } from '../audit/audit.service.js';
 import { CheckpointsService } from './checkpoints.service.js';
 import { AuditVerifyResponseDto } from './dto/audit-event.dto.js';
@@ -17,9 +18,12 @@ export class AuditVerifier {
   constructor(
     private readonly events: AuditEventsRepository,
     private readonly checkpoints: CheckpointsService,
+    private readonly sealer: AuditSealer,
   ) {}
 
   async verify(fromSeq = 1): Promise<AuditVerifyResponseDto> {
+    // Everything committed so far is checked: it is sealed first.
+    await this.sealer.sealPending();
     const start = BigInt(fromSeq);
     let prevHash = start === 1n ? GENESIS_HASH : await this.events.hashAt(start - 1n);
     let checked = 0;
@@ -50,6 +54,9 @@ export class AuditVerifier {
     }
     const result: AuditVerifyResponseDto = { valid: broken === undefined, checked };
     if (broken) result.firstBrokenId = broken;
+    // Events committed while this ran wait for the sealer; said only when there are any.
+    const pending = await this.events.pendingCount();
+    if (pending > 0) result.pending = pending;
     if (checkpoint && checkpointSeq !== undefined) {
       // Before fromSeq the chain was not walked: the stored hash at that position is compared instead.
       const atCheckpoint = seen.get(checkpointSeq) ?? (await this.eventAt(checkpointSeq));

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { AuditEventsRepository } from '../audit/audit-events.repository.js';
+import { AuditSealer } from '../audit/audit-sealer.js';
 import { appConfig, auditConfig } from '../config/app.config.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CheckpointsRepository } from './checkpoints.repository.js';
@@ -23,6 +24,7 @@ export class CheckpointScheduler implements OnApplicationBootstrap, OnApplicatio
     private readonly events: AuditEventsRepository,
     private readonly repository: CheckpointsRepository,
     private readonly checkpoints: CheckpointsService,
+    private readonly sealer: AuditSealer,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -45,6 +47,7 @@ export class CheckpointScheduler implements OnApplicationBootstrap, OnApplicatio
   async tick(): Promise<boolean> {
     return this.tx.run(async (m) => {
       if (!(await this.repository.tryLockScheduler(m))) return false;
+      await this.sealer.sealPending();
       const head = await this.events.head();
       if (!head || head.seq <= (await this.checkpoints.latestSeq())) return false;
       await this.checkpoints.create(m);

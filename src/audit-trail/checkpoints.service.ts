@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { EntityManager } from 'typeorm';
 import { AuditEventsRepository } from '../audit/audit-events.repository.js';
+import { AuditSealer } from '../audit/audit-sealer.js';
 import { currentContext } from '../common/context/request-context.js';
 import { actorIdOf } from '../common/context/principal.js';
 import { ConflictError } from '../common/errors/domain.error.js';
@@ -58,10 +59,12 @@ export class CheckpointsService {
     private readonly events: AuditEventsRepository,
     private readonly checkpoints: CheckpointsRepository,
     private readonly signing: SigningKeysService,
+    private readonly sealer: AuditSealer,
   ) {}
 
   /** Signs the current head of the chain (409 AUDIT_TRAIL_EMPTY when nothing was audited yet). */
   async create(m: EntityManager = this.tx.manager): Promise<AuditCheckpointResponseDto> {
+    await this.sealer.sealPending();
     const head = await this.events.head();
     if (!head) throw new ConflictError('AUDIT_TRAIL_EMPTY', 'The audit trail has no event yet: there is nothing to sign');
     const signedAt = new Date();

@@ -20,14 +20,25 @@ export interface AuditRow {
   hash: string;
 }
 
-/** Columns in the order `insert` takes them. */
-const INSERT_COLUMNS = [
+/** The columns of a chain link (what the hash covers, and the link itself). */
+const CHAIN_COLUMNS = [
   'id', 'seq', 'occurred_at', 'actor_type', 'actor_id', 'action', 'entity_type', 'entity_id', 'contact_id',
   'request_id', 'before', 'after', 'prev_hash', 'hash',
 ] as const;
 
-/** One advisory lock serialises appends, so the chain stays linear under concurrent writers. */
-const AUDIT_CHAIN_LOCK = 7_214_001;
+/** What a request writes: the event without its place in the chain (the sealer adds seq, prev_hash, hash). */
+const INSERT_COLUMNS = [
+  'id', 'occurred_at', 'actor_type', 'actor_id', 'action', 'entity_type', 'entity_id', 'contact_id', 'request_id',
+  'before', 'after',
+] as const;
+
+export type UnsealedAuditRow = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash' | 'before' | 'after'> & {
+  before: string | null;
+  after: string | null;
+};
+
+/** One sealer at a time, across all instances: a transaction-level advisory lock. */
+const AUDIT_SEAL_LOCK = 7_214_001;
 
 export interface AuditFilter {
   action?: string;
@@ -46,15 +57,8 @@ export interface AuditFilter {
 export class AuditEventsRepository {
   constructor(private readonly tx: TransactionService) {}
 
-  /** Takes the chain lock (held until the transaction ends) and answers the chain's last link. */
-  async lockChainHead(m: EntityManager): Promise<{ seq: bigint; hash: string } | null> {
-    await m.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const last: { seq: string; hash: string }[] = await m.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
-    return last.length ? { seq: BigInt(last[0].seq), hash: last[0].hash } : null;
-  }
-
-  /** Inserts rows already in stored form (before/after as JSON text or null). */
-  async insert(m: EntityManager, rows: (Omit<AuditRow, 'before' | 'after'> & { before: string | null; after: string | null })[]): Promise<void> {
+  /** Inserts events as a request writes them, unsealed (before/after already as JSON text or null). No lock. */
+  async insert(m: EntityManager, rows: UnsealedAuditRow[]): Promise<void> {
     const values: unknown[] = [];
     const tuples: string[] = [];
     for (const row of rows) {
@@ -65,10 +69,54 @@ export class AuditEventsRepository {
     await m.query(`INSERT INTO audit_events (${INSERT_COLUMNS.join(', ')}) VALUES ${tuples.join(',')}`, values);
   }
 
+  /**
+   * Takes the sealer's lock for the transaction: waits for it (`wait`), or answers false at once when another
+   * sealer holds it.
+   */
+  async lockSealer(m: EntityManager, wait: boolean): Promise<boolean> {
+    if (wait) {
+      await m.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_SEAL_LOCK]);
+      return true;
+    }
+    const [r] = await m.query<{ ok: boolean }[]>('SELECT pg_try_advisory_xact_lock($1) AS ok', [AUDIT_SEAL_LOCK]);
+    return r.ok;
+  }
+
+  /** Committed events not sealed yet, in the order they were written. */
+  unsealed(m: EntityManager, limit: number): Promise<Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>[]> {
+    return m.query(
+      `SELECT ${INSERT_COLUMNS.join(', ')} FROM audit_events WHERE seq IS NULL ORDER BY written_seq LIMIT ${Number(limit)}`,
+    );
+  }
+
+  /** The chain's last sealed link, read under the sealer's lock. */
+  async sealedHead(m: EntityManager): Promise<{ seq: bigint; hash: string } | null> {
+    const [last] = await m.query<{ seq: string; hash: string }[]>(
+      'SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1',
+    );
+    return last ? { seq: BigInt(last.seq), hash: last.hash } : null;
+  }
+
+  /** Gives events their place in the chain (the only change the table's trigger allows, once per row). */
+  async seal(m: EntityManager, links: { id: string; seq: string; prevHash: string; hash: string }[]): Promise<void> {
+    await m.query(
+      `UPDATE audit_events a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash, sealed_at = clock_timestamp()
+         FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[]) AS v(id, seq, prev_hash, hash)
+        WHERE a.id = v.id AND a.seq IS NULL`,
+      [links.map((l) => l.id), links.map((l) => l.seq), links.map((l) => l.prevHash), links.map((l) => l.hash)],
+    );
+  }
+
+  /** Events committed but not sealed yet. */
+  async pendingCount(): Promise<number> {
+    const [r] = await this.tx.dataSource.manager.query<{ n: string }[]>('SELECT count(*) AS n FROM audit_events WHERE seq IS NULL');
+    return Number(r.n);
+  }
+
   /** The chain's last link without taking the lock (null while the trail is empty). */
   async head(): Promise<{ seq: bigint; hash: string } | null> {
     const [last] = await this.tx.dataSource.manager.query<{ seq: string; hash: string }[]>(
-      'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+      'SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1',
     );
     return last ? { seq: BigInt(last.seq), hash: last.hash } : null;
   }
@@ -84,7 +132,7 @@ export class AuditEventsRepository {
   /** A batch of the chain in order, after `afterSeq`. */
   chainAfter(afterSeq: bigint, limit: number): Promise<AuditRow[]> {
     return this.tx.dataSource.manager.query(
-      `SELECT ${INSERT_COLUMNS.join(', ')} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT ${Number(limit)}`,
+      `SELECT ${CHAIN_COLUMNS.join(', ')} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT ${Number(limit)}`,
       [afterSeq.toString()],
     );
   }
@@ -92,6 +140,7 @@ export class AuditEventsRepository {
   /** Newest first, `limit` rows (the caller asks for one more than a page to know whether another follows). */
   list(f: AuditFilter, limit: number): Promise<AuditRow[]> {
     const w = new SqlWhere();
+    w.add('seq IS NOT NULL');
     if (f.action) w.add(`action = ${w.param(f.action)}`);
     if (f.entityType) w.add(`entity_type = ${w.param(f.entityType)}`);
     if (f.entityId) w.add(`entity_id = ${w.param(f.entityId)}`);

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditEventsRepository } from './audit-events.repository.js';
 import { AuditPersonalData } from './audit-personal-data.js';
+import { AuditSealer } from './audit-sealer.js';
 import { AuditService } from './audit.service.js';
 
 /**
@@ -9,7 +10,7 @@ import { AuditService } from './audit.service.js';
  */
 @Global()
 @Module({
-  providers: [AuditService, AuditEventsRepository, AuditPersonalData],
-  exports: [AuditService, AuditEventsRepository],
+  providers: [AuditService, AuditEventsRepository, AuditPersonalData, AuditSealer],
+  exports: [AuditService, AuditEventsRepository, AuditSealer],
 })
 export class AuditModule {}

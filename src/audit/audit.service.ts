@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { actorIdOf } from '../auth/role.js';
-import { canonicalJson } from '../common/canonical-json.js';
 import { currentContext } from '../common/context/request-context.js';
 import { CryptoService } from '../crypto/crypto.service.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { AuditEventsRepository, type AuditRow } from './audit-events.repository.js';
+import { AuditEventsRepository, type UnsealedAuditRow } from './audit-events.repository.js';
+import { AuditSealer } from './audit-sealer.js';
 
 export interface AuditInput {
   /** What happened, e.g. `create`, `update`, `archive`, `revoke`, `withdraw`, `disclose`. */
@@ -21,6 +21,7 @@ export interface AuditInput {
 }
 
 export type { AuditRow } from './audit-events.repository.js';
+export { auditHash, GENESIS_HASH } from './audit-hash.js';
 
 /** Keys never written into the audit trail, at any depth. */
 const SECRET_KEYS = /^(key|keyHash|secret|password|token|confirmationToken|tokenHash|webhookSecret|privateKey|wrappedKey)$/i;
@@ -37,7 +38,6 @@ export function stripSecrets(value: unknown): unknown {
   return out;
 }
 
-export const GENESIS_HASH = '0'.repeat(64);
 
 /**
  * A uuid exactly as PostgreSQL's `uuid` type stores and returns it: lower case, hyphenated. The type also accepts
@@ -59,30 +59,9 @@ const storedEntityId = (value: string | null | undefined) =>
 const asStoredJson = (value: unknown): unknown => (value === null ? null : JSON.parse(JSON.stringify(value)));
 
 /**
- * The hash covers exactly what is stored (sealed values included), so erasure never breaks the chain. The row
- * handed in must already be in its stored form (see `append`): ids canonical, before/after as jsonb returns them.
- */
-export function auditHash(row: Omit<AuditRow, 'id' | 'hash'> & { id: string }): string {
-  const content = canonicalJson({
-    id: row.id,
-    seq: String(row.seq),
-    occurredAt: new Date(row.occurred_at).toISOString(),
-    actorType: row.actor_type,
-    actorId: row.actor_id,
-    action: row.action,
-    entityType: row.entity_type,
-    entityId: row.entity_id,
-    contactId: row.contact_id,
-    requestId: row.request_id,
-    before: row.before ?? null,
-    after: row.after ?? null,
-  });
-  return createHash('sha256').update(row.prev_hash).update('\n').update(content).digest('hex');
-}
-
-/**
- * Writes audit events in the caller's transaction (explicit, not a hidden subscriber).
- * Call it as the last write of a change: the chain lock is held until the transaction commits.
+ * Writes audit events in the caller's transaction (explicit, not a hidden subscriber): nothing changes without its
+ * event, and nothing is audited that did not happen. The events are written unsealed and take no lock; the
+ * AuditSealer links them into the hash chain once committed.
  */
 @Injectable()
 export class AuditService {
@@ -90,6 +69,7 @@ export class AuditService {
     private readonly tx: TransactionService,
     private readonly crypto: CryptoService,
     private readonly events: AuditEventsRepository,
+    private readonly sealer: AuditSealer,
   ) {}
 
   record(input: AuditInput): Promise<void> {
@@ -106,7 +86,6 @@ export class AuditService {
     const principal = ctx.principal;
     const actorType = principal ? principal.kind : 'system';
     const actorId = principal ? actorIdOf(principal) : null;
-    // Seal first (may create contact keys), then take the lock for as short as possible.
     const prepared: (AuditInput & { before: unknown; after: unknown })[] = [];
     for (const input of inputs) {
       // Everything that is hashed is first put in the form its column stores, so the hash covers what is stored.
@@ -121,38 +100,23 @@ export class AuditService {
       }
       prepared.push({ ...i, before, after });
     }
-    const head = await this.events.lockChainHead(manager);
-    let seq = head ? head.seq : 0n;
-    let prevHash = head ? head.hash : GENESIS_HASH;
     const occurredAt = new Date();
-    const rows: Parameters<AuditEventsRepository['insert']>[1] = [];
-    for (const p of prepared) {
-      seq += 1n;
-      const row = {
-        id: randomUUID(),
-        seq: seq.toString(),
-        occurred_at: occurredAt,
-        actor_type: actorType,
-        actor_id: actorId,
-        action: p.action,
-        entity_type: p.entityType,
-        entity_id: p.entityId ?? null,
-        contact_id: p.contactId ?? null,
-        request_id: ctx.requestId ?? null,
-        before: p.before,
-        after: p.after,
-        prev_hash: prevHash,
-      };
-      const hash = auditHash(row);
-      rows.push({
-        ...row,
-        before: row.before === null ? null : JSON.stringify(row.before),
-        after: row.after === null ? null : JSON.stringify(row.after),
-        hash,
-      });
-      prevHash = hash;
-    }
+    const rows: UnsealedAuditRow[] = prepared.map((p) => ({
+      id: randomUUID(),
+      occurred_at: occurredAt,
+      actor_type: actorType,
+      actor_id: actorId,
+      action: p.action,
+      entity_type: p.entityType,
+      entity_id: p.entityId ?? null,
+      contact_id: p.contactId ?? null,
+      request_id: ctx.requestId ?? null,
+      before: p.before === null ? null : JSON.stringify(p.before),
+      after: p.after === null ? null : JSON.stringify(p.after),
+    }));
+    // No lock and no chain link here: the sealer gives committed events their place in the chain.
     await this.events.insert(manager, rows);
+    this.sealer.sealAfterCommit(manager);
   }
 
   /** A contact's personal values, sealed under its data key; after erasure they are not kept at all. */

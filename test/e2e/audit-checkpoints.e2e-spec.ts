@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import pg from 'pg';
+import { AuditSealer } from '../../src/audit/audit-sealer.js';
 import { auditHash } from '../../src/audit/audit.service.js';
 import { CheckpointScheduler } from '../../src/audit-trail/checkpoint.scheduler.js';
 import type { AuditRow } from '../../src/audit/audit-events.repository.js';
@@ -49,8 +50,10 @@ describe('Audit trail: filters, verify from a position, signed checkpoints', () 
   });
 
   it('should sign the head of the chain, verifiable with the published keys, and write it as a file', async () => {
-    const [{ seq, hash }] = await t.sql<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
     const res = await t.api(compliance).post('/audit-events/checkpoints').expect(201);
+    // The head of the chain at that moment: every event written so far, sealed.
+    const [{ seq, hash }] = await t.sql<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_events WHERE seq = $1', [res.body.seq]);
+    expect(await t.sql('SELECT 1 FROM audit_events WHERE seq > $1 OR seq IS NULL', [seq])).toEqual([]);
     expect(res.body).toEqual({ id: expect.any(String), seq: Number(seq), hash, signedAt: expect.any(String), jws: expect.any(String) });
     const jwks = (await t.request().get('/.well-known/jwks.json').expect(200)).body as { keys: (JWK & { kid: string })[] };
     const header = JSON.parse(Buffer.from((res.body.jws as string).split('.')[0], 'base64url').toString()) as { kid: string; alg: string };
@@ -103,6 +106,7 @@ describe('Audit trail: filters, verify from a position, signed checkpoints', () 
 
   it('should report a history rewritten as a whole, every hash recomputed, as invalid', async () => {
     await newContact('After the checkpoint');
+    await t.app.get(AuditSealer).sealPending();
     // An attacker with superuser rights: triggers off, an old event rewritten, every later hash recomputed so the
     // links all match again.
     const client = new pg.Client({ connectionString: t.databaseUrl });
@@ -113,7 +117,7 @@ describe('Audit trail: filters, verify from a position, signed checkpoints', () 
       const rows = (
         await client.query<AuditRow>(
           `SELECT id, seq::text AS seq, occurred_at, actor_type, actor_id, action, entity_type, entity_id, contact_id,
-                  request_id, before, after, prev_hash, hash FROM audit_events ORDER BY seq`,
+                  request_id, before, after, prev_hash, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq`,
         )
       ).rows;
       let prev = rows[1].prev_hash;

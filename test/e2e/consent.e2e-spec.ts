@@ -60,7 +60,7 @@ describe('Consent gate: consents, objections and checks', () => {
 
     const one = await t.api(compliance).get(`/consents/${created.body.id}`).expect(200);
     expect(one.body.status).toBe('withdrawn');
-    const audit = await t.sql(`SELECT action, contact_id FROM audit_events WHERE entity_type = 'consent' AND entity_id = $1 ORDER BY seq`, [created.body.id]);
+    const audit = await t.sql(`SELECT action, contact_id FROM audit_events WHERE entity_type = 'consent' AND entity_id = $1 ORDER BY written_seq`, [created.body.id]);
     expect(audit.map((a) => a.action)).toEqual(['create', 'withdraw']);
     expect(audit[0].contact_id).toBe(c);
   });
@@ -146,7 +146,7 @@ describe('Consent gate: consents, objections and checks', () => {
     expect(ok.body).toMatchObject({ id: res.body.id, status: 'granted' });
     expect((await check(c, 'newsletter', recipientA).expect(200)).body).toMatchObject({ allowed: true, reason: 'consent_granted', consentId: res.body.id });
     await t.request().post('/api/v1/consents/confirm').send({ token: res.body.confirmationToken }).expect(404);
-    const audit = await t.sql(`SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY seq`, [res.body.id]);
+    const audit = await t.sql(`SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY written_seq`, [res.body.id]);
     expect(audit.map((a) => a.action)).toEqual(['create', 'confirm']);
     expect(JSON.stringify(await t.sql(`SELECT before, after FROM audit_events WHERE entity_id = $1`, [res.body.id]))).not.toContain(res.body.confirmationToken);
   });

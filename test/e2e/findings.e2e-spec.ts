@@ -81,7 +81,7 @@ describe('Issue 13 findings', () => {
       );
       expect(Number(stored[0].n)).toBe(0);
       const [exportEvent] = await t.sql<{ entity_id: string; contact_id: string }>(
-        `SELECT entity_id, contact_id FROM audit_events WHERE action = 'export' ORDER BY seq DESC LIMIT 1`,
+        `SELECT entity_id, contact_id FROM audit_events WHERE action = 'export' ORDER BY written_seq DESC LIMIT 1`,
       );
       expect(exportEvent).toEqual({ entity_id: id, contact_id: id });
 

@@ -194,7 +194,7 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
       expect(unchanged.body.version).toBe(2);
       const admin = await t.api().patch(`/interactions/${id}`, { reciprocity: 'exchange' }).expect(200);
       expect(admin.body.version).toBe(3);
-      const audits = await t.sql<{ action: string }>(`SELECT action FROM audit_events WHERE entity_type = 'interaction' AND entity_id = $1 ORDER BY seq`, [id]);
+      const audits = await t.sql<{ action: string }>(`SELECT action FROM audit_events WHERE entity_type = 'interaction' AND entity_id = $1 ORDER BY written_seq`, [id]);
       expect(audits.map((a) => a.action)).toEqual(['create', 'update', 'update']);
     });
 
@@ -300,7 +300,7 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
       const open = await t.api(alice.key).get(`/follow-ups?status=open&contactId=${person}`).expect(200);
       expect(open.body.items.map((f: { id: string }) => f.id)).toEqual([soon]);
       const audit = await t.sql<{ action: string; actor_id: string; after: { status: string; completedBy: string } }>(
-        `SELECT action, actor_id, after FROM audit_events WHERE entity_type = 'follow_up' AND entity_id = $1 ORDER BY seq`, [late]);
+        `SELECT action, actor_id, after FROM audit_events WHERE entity_type = 'follow_up' AND entity_id = $1 ORDER BY written_seq`, [late]);
       expect(audit.map((a) => a.action)).toEqual(['create', 'status_done']);
       expect(audit[1]).toMatchObject({ actor_id: alice.id, after: { status: 'done', completedBy: alice.id } });
       const reopened = await t.api(alice.key).patch(`/follow-ups/${late}`, { status: 'open' }).expect(200);
@@ -423,7 +423,7 @@ describe('Interactions, follow-ups, events, governance (issue 4)', () => {
       expect(decided.body.review).toMatchObject({ status: 'escalated', note: 'Legal to look', decidedBy: compliance.id });
       const empty = await t.api(compliance.key).get('/interactions?review=pending').expect(200);
       expect(empty.body.items).toEqual([]);
-      const audit = await t.sql<{ action: string; actor_id: string }>(`SELECT action, actor_id FROM audit_events WHERE entity_id = $1 ORDER BY seq`, [s.body.id]);
+      const audit = await t.sql<{ action: string; actor_id: string }>(`SELECT action, actor_id FROM audit_events WHERE entity_id = $1 ORDER BY written_seq`, [s.body.id]);
       expect(audit.map((a) => a.action)).toEqual(['create', 'review_escalated']);
       expect(audit[1].actor_id).toBe(compliance.id);
       const plain = await log(alice, { contactIds: [grace] }).expect(201);

@@ -29,7 +29,7 @@ describe('Purposes and recipients', () => {
       await t.api().patch(`/purposes/${id}`, { key: 'other' }).expect(400);
       await t.api().delete(`/purposes/${id}`).expect(204);
       expect((await t.api().get(`/purposes/${id}`).expect(200)).body.retiredAt).toEqual(expect.any(String));
-      const audit = await t.sql(`SELECT action FROM audit_events WHERE entity_type = 'purpose' AND entity_id = $1 ORDER BY seq`, [id]);
+      const audit = await t.sql(`SELECT action FROM audit_events WHERE entity_type = 'purpose' AND entity_id = $1 ORDER BY written_seq`, [id]);
       expect(audit.map((a) => a.action)).toEqual(['create', 'update', 'retire']);
     });
 

@@ -71,6 +71,8 @@ export class AuditVerifyResponseDto {
   firstBrokenId?: string;
   /** The latest signed checkpoint, and whether the chain still holds it. */
   checkpoint?: VerifiedCheckpointDto;
+  /** Events committed while the verification ran, not yet sealed into the chain (absent when none). */
+  pending?: number;
 }
 
 export class VerifyAuditQueryDto {

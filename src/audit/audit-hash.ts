@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../common/canonical-json.js';
+import type { AuditRow } from './audit-events.repository.js';
+
+/** The `prev_hash` of the first event of the chain. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * The hash covers exactly what is stored (sealed values included), so erasure never breaks the chain. The row
+ * handed in must already be in its stored form (see `append`): ids canonical, before/after as jsonb returns them.
+ */
+export function auditHash(row: Omit<AuditRow, 'id' | 'hash'> & { id: string }): string {
+  const content = canonicalJson({
+    id: row.id,
+    seq: String(row.seq),
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    contactId: row.contact_id,
+    requestId: row.request_id,
+    before: row.before ?? null,
+    after: row.after ?? null,
+  });
+  return createHash('sha256').update(row.prev_hash).update('\n').update(content).digest('hex');
+}
+
