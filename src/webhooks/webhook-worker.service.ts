@@ -144,16 +144,6 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, Befo
     if (!this.stopping) this.schedule(this.tickAgain ? 0 : this.config.webhookPollIntervalMs);
   }
 
-  /**
-   * Runs the periodic scans other features registered (each at most every `intervalMs`) and returns how many
-   * deliveries they queued. Tests call it to run the consent-expiry scan by hand.
-   */
-  async scanExpiredConsents(): Promise<number> {
-    let queued = 0;
-    for (const s of this.scans) queued += await s.run();
-    return queued;
-  }
-
   /** Claims due deliveries up to the free capacity and starts sending them (not awaited). */
   private async claimAndSend(): Promise<void> {
     const capacity = MAX_IN_FLIGHT - this.inFlight.size;
