@@ -74,32 +74,9 @@ export class UsersRepository {
     return rows.map((r) => r.id);
   }
 
-  /** The ids among `ids` that name no user, in the order given. */
-  async missingIds(m: EntityManager, ids: readonly string[]): Promise<string[]> {
-    if (!ids.length) return [];
-    const rows = await queryRows<{ id: string }>(
-      m,
-      `SELECT x::text AS id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(x, n)
-        WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = x) ORDER BY n`,
-      [ids],
-    );
-    return rows.map((r) => r.id);
-  }
-
   /** Whether the user exists and is active (a deactivated user's API keys stop working). */
   async isActive(m: EntityManager, id: string): Promise<boolean> {
     const rows = await queryRows(m, 'SELECT 1 FROM users WHERE id = $1 AND active', [id]);
     return rows.length > 0;
-  }
-
-  /** Display names by user id (ids that name no user are absent). */
-  async namesByIds(m: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
-    if (!ids.length) return new Map();
-    const rows = await queryRows<{ id: string; name: string }>(
-      m,
-      'SELECT id::text, name FROM users WHERE id = ANY($1::uuid[])',
-      [[...new Set(ids)]],
-    );
-    return new Map(rows.map((r) => [r.id, r.name]));
   }
 }
