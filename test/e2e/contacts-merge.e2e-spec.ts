@@ -233,7 +233,7 @@ describe('Contacts: duplicates and merge', () => {
       .expect(200);
     expect(search.body.items.map((x: { id: string }) => x.id)).toEqual([survivor.id]);
     const audit = await t.sql<{ action: string; entity_id: string }>(
-      `SELECT action, entity_id FROM audit_events WHERE action IN ('merge', 'merged_into') ORDER BY seq`,
+      `SELECT action, entity_id FROM audit_events WHERE action IN ('merge', 'merged_into') ORDER BY written_seq`,
     );
     expect(audit).toEqual([
       { action: 'merge', entity_id: survivor.id },

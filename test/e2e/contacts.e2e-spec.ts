@@ -206,7 +206,7 @@ describe('Contacts', () => {
     const cleared = await t.api(staff).patch(`/contacts/${c.id}`, { jobTitle: null }).expect(200);
     expect(cleared.body.jobTitle).toBeNull();
     const actions = await t.sql<{ action: string }>(
-      `SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY seq`,
+      `SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY written_seq`,
       [c.id],
     );
     expect(actions.map((a) => a.action)).toEqual(['create', 'update', 'update']);
