@@ -3,7 +3,6 @@ import { AuditService } from '../audit/audit.service.js';
 import { ConflictError, ValidationFailedError } from '../common/errors/domain.error.js';
 import { decodeCursor, encodeCursor, PageQueryDto, pageSize } from '../common/http/pagination.js';
 import { MovedRows, PersonalDataHolders } from '../common/personal-data/personal-data-holder.js';
-import { moveContactReferences } from '../database/move-references.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { toContactResponse } from './contact.mapper.js';
@@ -111,14 +110,6 @@ export class ContactMergeService {
       // tombstones merged into the duplicate and its affiliations here, consents, interactions, … in their owners).
       const moved: MovedRows = {};
       for (const holder of this.holders.all()) Object.assign(moved, await holder.moveTo(m, survivorId, duplicateId));
-      // TRANSITIONAL, until test/e2e/contacts-merge.e2e-spec.ts stops relying on its test-only tables
-      // (test_contact_links, test_contact_primary): a column that references contacts but has no holder is moved as
-      // before. Every table of the migrations has a holder (the table-ownership spec checks it).
-      const held = new Set(this.holders.heldColumns().map((h) => `${h.table}.${h.column}`));
-      for (const ref of await this.repo.referencingColumns(m)) {
-        const key = `${ref.table}.${ref.column}`;
-        if (!held.has(key)) moved[key] = await moveContactReferences(m, ref.table, ref.column, duplicateId, survivorId);
-      }
 
       const before = toContactResponse(survivor);
       const dup = toContactResponse(duplicate);

@@ -354,20 +354,6 @@ export class ContactsRepository {
     );
   }
 
-  /** Every single-column foreign key to contacts(id), from the catalogue (schema, table, column order). */
-  async referencingColumns(m: EntityManager): Promise<{ table: string; column: string }[]> {
-    return queryRows(
-      m,
-      `SELECT cl.relname AS "table", att.attname AS "column"
-       FROM pg_constraint con
-       JOIN pg_class cl ON cl.oid = con.conrelid
-       JOIN pg_namespace ns ON ns.oid = cl.relnamespace
-       JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
-       WHERE con.contype = 'f' AND con.confrelid = 'contacts'::regclass AND cardinality(con.conkey) = 1
-       ORDER BY ns.nspname, 1, 2`,
-    );
-  }
-
   /** FOR UPDATE on both contacts, in id order (two merges of the same pair cannot deadlock). */
   async lockForMerge(m: EntityManager, ids: string[]): Promise<void> {
     await m.query('SELECT id FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
