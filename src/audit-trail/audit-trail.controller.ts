@@ -19,7 +19,8 @@ const CheckpointPage = PageOf(AuditCheckpointResponseDto);
 
 @ApiTags('audit')
 @Controller('audit-events')
-export class AuditTrailController {
+/** Named AuditController (not AuditTrail…): the class name makes the OpenAPI operationIds (Audit_list, Audit_verify). */
+export class AuditController {
   constructor(
     private readonly query: AuditQueryService,
     private readonly verifier: AuditVerifier,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DisclosuresModule } from '../disclosures/disclosures.module.js';
 import { AuditQueryService } from './audit-query.service.js';
-import { AuditTrailController } from './audit-trail.controller.js';
+import { AuditController } from './audit-trail.controller.js';
 import { AuditVerifier } from './audit-verifier.service.js';
 import { CheckpointScheduler } from './checkpoint.scheduler.js';
 import { CheckpointsRepository } from './checkpoints.repository.js';
@@ -14,7 +14,7 @@ import { CheckpointsService } from './checkpoints.service.js';
  */
 @Module({
   imports: [DisclosuresModule],
-  controllers: [AuditTrailController],
+  controllers: [AuditController],
   providers: [AuditQueryService, AuditVerifier, CheckpointsService, CheckpointsRepository, CheckpointScheduler],
 })
 export class AuditTrailModule {}

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildOpenApiDocument } from '../../src/app.setup.js';
 import { createTestApp, TestApp } from '../setup/test-app.js';
+import { loadSwaggerPluginMetadata } from '../support/swagger-plugin-metadata.js';
 
 /**
  * The public contract's machine-readable form does not change by accident: the document the app serves is compared
@@ -18,6 +19,8 @@ describe('OpenAPI document', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    // The DTO schemas and parameters as production builds them (the @nestjs/swagger CLI plugin's metadata).
+    await loadSwaggerPluginMetadata();
     document = JSON.parse(JSON.stringify(buildOpenApiDocument(t.app))) as OpenAPIObject;
     if (process.env.UPDATE_OPENAPI_FIXTURE === '1' && !process.env.CI) {
       fs.writeFileSync(FIXTURE, `${JSON.stringify(document, null, 2)}\n`);

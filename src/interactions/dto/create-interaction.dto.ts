@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -37,6 +37,8 @@ export class FollowUpInputDto {
 }
 
 export class CreateInteractionDto {
+  // The enum stated explicitly: the plugin would list a union type's members in the type checker's order.
+  @ApiProperty({ enum: INTERACTION_TYPES })
   @IsIn(INTERACTION_TYPES)
   type: InteractionType;
 
@@ -77,6 +79,7 @@ export class CreateInteractionDto {
 }
 
 export class UpdateInteractionDto {
+  @ApiPropertyOptional({ enum: INTERACTION_TYPES })
   @OptionalNotNull() @IsIn(INTERACTION_TYPES)
   type?: InteractionType;
 
