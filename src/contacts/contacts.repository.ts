@@ -132,27 +132,6 @@ export class ContactsRepository {
     );
   }
 
-  /** The distinct organisations (current organisation_id) of these contacts. */
-  async organisationIdsOf(m: EntityManager, ids: string[]): Promise<string[]> {
-    const rows = await queryRows<{ organisation_id: string }>(
-      m,
-      'SELECT DISTINCT organisation_id FROM contacts WHERE id = ANY($1::uuid[]) AND organisation_id IS NOT NULL',
-      [ids],
-    );
-    return rows.map((r) => r.organisation_id);
-  }
-
-  /** The ids among `ids` that name no contact, or an erased one, in the order given. */
-  async missingOrErased(m: EntityManager, ids: string[]): Promise<string[]> {
-    const rows = await queryRows<{ id: string }>(
-      m,
-      `SELECT x::text AS id FROM unnest($1::uuid[]) WITH ORDINALITY AS q(x, ord)
-        WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = q.x AND c.erased_at IS NULL) ORDER BY q.ord`,
-      [ids],
-    );
-    return rows.map((r) => r.id);
-  }
-
   /**
    * Erasure (Art. 17): every column of the row that holds a personal value is anonymised in place — the names
    * become ERASED_NAME, nullable columns NULL, others their default (or '' for text); identity, structure and

@@ -13,20 +13,12 @@ import { toE164 } from './phone.js';
  * list), not the create DTO's.
  */
 
-/** A row that passed validation, in stored form. */
-export interface ValidRow {
-  row: number;
+/** A row that passed validation, in stored form: names present, addresses and numbers normalised with labels. */
+export interface ValidRow extends Omit<ImportRecord, 'givenName' | 'familyName' | 'fullName' | 'emails' | 'phones'> {
   givenName: string;
   familyName: string;
   emails: { address: string; label: string | null }[];
   phones: { number: string; label: string | null }[];
-  organisation?: string;
-  jobTitle?: string;
-  tags: string[];
-  notes?: string;
-  preferredLanguage?: string;
-  linkedinUrl?: string;
-  xingUrl?: string;
 }
 
 const MAX = { name: 200, org: 300, job: 300, notes: 20000, tag: 100, url: 500 };
