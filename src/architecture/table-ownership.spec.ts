@@ -91,6 +91,19 @@ describe('table ownership (issue 10)', () => {
     expect(stale).toEqual([]);
   });
 
+  it('allows foreign tables only in read-only query files (*.query.ts)', () => {
+    expect(Object.keys(FOREIGN_TABLE_ALLOWLIST).filter((file) => !file.endsWith('.query.ts'))).toEqual([]);
+    const writes = Object.entries(FOREIGN_TABLE_ALLOWLIST).flatMap(([file, tables]) => {
+      const source = readFileSync(join(root, file), 'utf8');
+      return tables
+        .filter((table) =>
+          new RegExp(`\\b(insert\\s+into|update|delete\\s+from|truncate)\\s+(only\\s+)?("?public"?\\.)?"?${table}"?\\b`, 'i').test(source),
+        )
+        .map((table) => `${file} writes ${table}`);
+    });
+    expect(writes).toEqual([]);
+  });
+
   it('lists every table holding a contact (contact_id or a reference to contacts) as a personal data holder', () => {
     const holders = new Set<string>(PERSONAL_DATA_HOLDERS);
     const holding = [...schema].filter(
