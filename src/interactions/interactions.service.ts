@@ -34,7 +34,7 @@ export class InteractionsService {
     const participantIds = (dto.participantIds ?? []).filter((u) => u !== p.userId);
     const eventId = dto.eventId ?? null;
     await this.assertReferences(m, { contactIds: dto.contactIds, organisationIds, userIds: participantIds, eventId });
-    const flags = await this.computeFlags(m, {
+    const flags = await interactionFlags(m, {
       staffIds: [...(p.userId ? [p.userId] : []), ...participantIds],
       organisationIds,
       contactIds: dto.contactIds,
@@ -66,7 +66,7 @@ export class InteractionsService {
     }
     // Monotonic on create, so concurrent writers for the same contact never lower it.
     await this.contacts.touchLastInteraction(m, dto.contactIds, occurredAt);
-    const row = (await this.loadRow(m, id))!;
+    const row = (await this.repo.findRow(m, id))!;
     audits.unshift({ action: 'create', entityType: 'interaction', entityId: id, after: interactionAudit(row) });
     await this.audit.recordMany(audits);
     return this.respond(m, row, p);
@@ -74,7 +74,7 @@ export class InteractionsService {
 
   async findOne(id: string, p: Principal): Promise<InteractionResponseDto> {
     const m = this.tx.manager;
-    const row = await this.loadRow(m, id);
+    const row = await this.repo.findRow(m, id);
     if (!row) throw new NotFoundError('Interaction', id);
     return this.respond(m, row, p);
   }
@@ -93,7 +93,7 @@ export class InteractionsService {
       userIds: dto.participantIds ? participantIds : [],
       eventId: dto.eventId ?? null,
     });
-    const flags = await this.computeFlags(m, {
+    const flags = await interactionFlags(m, {
       staffIds: [...(before.author_id ? [before.author_id] : []), ...participantIds],
       organisationIds,
       contactIds,
@@ -121,7 +121,7 @@ export class InteractionsService {
       await this.followUpRows.setEventForInteraction(m, id, dto.eventId);
     }
     if (dto.contactIds || dto.occurredAt) await this.recomputeLastInteraction(m, [...new Set([...before.contact_ids, ...contactIds])]);
-    const after = (await this.loadRow(m, id))!;
+    const after = (await this.repo.findRow(m, id))!;
     await this.audit.record({
       action: 'update',
       entityType: 'interaction',
@@ -144,7 +144,7 @@ export class InteractionsService {
     await this.recomputeLastInteraction(m, before.contact_ids);
     // Its open follow-ups go with it: cancelled, recorded like any status change.
     const cancelled = await this.followUpRows.cancelForInteraction(m, id, p.userId ?? p.credentialId);
-    const after = (await this.loadRow(m, id))!;
+    const after = (await this.repo.findRow(m, id))!;
     await this.audit.recordMany([
       { action: 'archive', entityType: 'interaction', entityId: id, before: interactionAudit(before), after: interactionAudit(after) },
       ...cancelled.map((f) => ({
@@ -161,12 +161,12 @@ export class InteractionsService {
   async review(id: string, dto: ReviewDecisionDto, p: Principal): Promise<InteractionResponseDto> {
     const m = this.tx.manager;
     if (!(await this.repo.lockForUpdate(m, id))) throw new NotFoundError('Interaction', id);
-    const before = (await this.loadRow(m, id))!;
+    const before = (await this.repo.findRow(m, id))!;
     if (!before.competition_sensitive) {
       throw new ConflictError('NOT_UNDER_REVIEW', 'Only competition-sensitive interactions are reviewed');
     }
     await this.repo.recordReview(m, id, dto.decision, dto.note ?? null, p.userId ?? p.credentialId);
-    const after = (await this.loadRow(m, id))!;
+    const after = (await this.repo.findRow(m, id))!;
     await this.audit.record({
       action: `review_${dto.decision}`,
       entityType: 'interaction',
@@ -218,24 +218,11 @@ export class InteractionsService {
 
   private async lockForChange(m: EntityManager, id: string, ifMatch: IfMatch, p: Principal, allowArchived = false): Promise<InteractionRow> {
     if (!(await this.repo.lockForUpdate(m, id))) throw new NotFoundError('Interaction', id);
-    const row = (await this.loadRow(m, id))!;
+    const row = (await this.repo.findRow(m, id))!;
     if (p.role !== 'admin' && !isAuthor(p, row)) throw new ForbiddenError('Only the author of an interaction (or an admin) may change it');
     assertIfMatch(ifMatch, row.version);
     if (row.archived_at && !allowArchived) throw new ConflictError('INTERACTION_ARCHIVED', 'An archived interaction cannot be edited');
     return row;
-  }
-
-  private loadRow(m: EntityManager, id: string): Promise<InteractionRow | undefined> {
-    return this.repo.findRow(m, id);
-  }
-
-  /**
-   * `conflict_of_interest`: a staff member involved declared a conflict with an organisation linked to the
-   * interaction or employing one of its contacts. `not_representative`: at an event, a staff member involved
-   * is not among the event's representatives.
-   */
-  private computeFlags(m: EntityManager, f: { staffIds: string[]; organisationIds: string[]; contactIds: string[]; eventId: string | null }): Promise<string[]> {
-    return interactionFlags(m, f);
   }
 
   /**
