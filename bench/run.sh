@@ -1,62 +1,69 @@
 #!/usr/bin/env bash
-# Measures Rapport against the anchors of ../shared/bench in one session, on this machine, with the same load.
-#   bench/run.sh                       anchors (raw node+pg, bare Nest+Express+TypeORM) + Rapport, results in bench/results/<date>/
-#   ANCHORS="raw raw-prepared nest-express nest-fastify" bench/run.sh     every anchor
-#   ANCHORS="" bench/run.sh            Rapport only;  RESEED=1 re-creates Rapport's bench database
-#   ENDPOINTS=consent PROBES=bulk BENCH_CONNECTIONS=32 bench/run.sh     a quicker subset
-# Everything listens on and targets 127.0.0.1 only; every load run is bounded in time.
+# npm run bench - measures Rapport against the anchors of ../shared/bench in one session, on this machine, with the
+# same load, on the database `npm run bench:seed` made (seeded first if it is missing). Bounded in time: every load
+# run is an autocannon run of BENCH_WARMUP + BENCH_DURATION seconds, the whole load phase is under `timeout`.
+#   bench/run.sh                 anchors raw + nest-express, then Rapport: every scenario, then two instances
+#   ANCHORS="raw raw-prepared nest-express nest-fastify" bench/run.sh     every anchor;  ANCHORS="" Rapport only
+#   ENDPOINTS=consent,post PROBES=verify,import TWO_INSTANCES=0 BENCH_CONNECTIONS=32 BENCH_DURATION=3 bench/run.sh
+#                                a quick subset (ANCHOR_ENDPOINTS=consent,get,list,post for the anchors)
+#   RESEED=1 bench/run.sh        re-creates Rapport's bench database first (bench/seed.sh, BENCH_SCALE applies)
+#   KEEP_PG=1                    leave PostgreSQL running when this script started it
+# Results: bench/results/<date>/*.json (BENCH_RESULTS=… to choose), summary.json and table.md; the table is also
+# put at the top of bench/RESULTS.md (REPORT=0 to skip).
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$(dirname "$HERE"); SHARED=$(cd "$ROOT/../shared/bench" && pwd)
-WORK=/tmp/rapport-bench; ANCHOR=$WORK/anchor
+. "$(dirname "$0")/lib.sh"
 export BENCH_RESULTS=${BENCH_RESULTS:-$HERE/results/$(date -u +%Y-%m-%d)}
+BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-32}; export BENCH_CONNECTIONS
 ANCHORS=${ANCHORS-"raw nest-express"}
-mkdir -p "$BENCH_RESULTS" "$WORK"
-
-# shared/ is read-only and its setup links node_modules into itself: work on a copy.
-rm -rf "$ANCHOR"; mkdir -p "$ANCHOR"; cp -r "$SHARED"/. "$ANCHOR"/; chmod -R u+w "$ANCHOR"; rm -rf "$ANCHOR/results"
-"$ANCHOR/setup.sh" >/dev/null
-ln -sfn /tmp/bench-node/node_modules "$HERE/node_modules"
-# shellcheck source=/dev/null
-. "$ANCHOR/lib/env.sh"
-"$ANCHOR/run-pg.sh" start
-exists() { $PSQL -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1; }
-exists bench || "$ANCHOR/run-pg.sh" seed bench
-
-DB=rapport_bench; seed=0
-if [ "${RESEED:-0}" = 1 ] || ! exists "$DB"; then
-  $PSQL -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"; seed=1
-fi
+mkdir -p "$BENCH_RESULTS"
+anchor_setup
+export BENCH_RESULTS BENCH_CONNECTIONS
+trap 'rapport_stop rapport; rapport_stop rapport-2; pg_down' EXIT
+pg_up
+db_exists bench || "$ANCHOR/run-pg.sh" seed bench
+if [ "${RESEED:-0}" = 1 ] || ! db_exists "$DB"; then KEEP_PG=1 "$HERE/seed.sh"; fi
+uptime | tee "$BENCH_RESULTS/machine.txt"
 
 for a in $ANCHORS; do
   case $a in
-    raw) "$ANCHOR/run-raw.sh" --endpoints "${ANCHOR_ENDPOINTS:-consent,get,post}" ;;
-    raw-prepared) RAW_PREPARED=1 "$ANCHOR/run-raw.sh" --endpoints "${ANCHOR_ENDPOINTS:-consent,get,post}" ;;
+    raw) "$ANCHOR/run-raw.sh" --endpoints "${ANCHOR_ENDPOINTS:-consent,get,list,post}" ;;
+    raw-prepared) RAW_PREPARED=1 "$ANCHOR/run-raw.sh" --endpoints "${ANCHOR_ENDPOINTS:-consent,get,list,post}" ;;
     nest-express) "$ANCHOR/run-nest.sh" express ;;
     nest-fastify) "$ANCHOR/run-nest.sh" fastify ;;
   esac
 done
 
-(cd "$ROOT" && npm run build >/dev/null)
-KEY=rapk_bench_$(openssl rand -hex 16)
-pidfile=$BENCH_RUN/rapport.pid
-# exec: the pid recorded is node's own, so stop_pidfile stops the server and not just a wrapping shell.
-(cd "$ROOT" && exec env DATABASE_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$DB" PORT=$BENCH_APP_PORT HOST=127.0.0.1 \
-  ADMIN_API_KEY=$KEY RATE_LIMIT_PER_MINUTE=0 LOG_LEVEL=warn WORKERS_ENABLED=false DATA_DIR=$WORK/data \
-  DATABASE_POOL_SIZE=$BENCH_POOL node dist/src/main.js >"$BENCH_RESULTS/rapport.server.log" 2>&1) &
-echo $! >"$pidfile"
-trap 'stop_pidfile "$pidfile"' EXIT
-wait_http "http://127.0.0.1:$BENCH_APP_PORT/health" 120 || { tail -30 "$BENCH_RESULTS/rapport.server.log"; exit 1; }
-if [ $seed = 1 ]; then
-  t0=$(date +%s); $PSQL -d "$DB" -f "$HERE/seed.sql" >/dev/null; echo "seeded $DB in $(( $(date +%s) - t0 )) s"
-fi
-$PSQL -d "$DB" -c "DELETE FROM contacts WHERE search_emails LIKE '%@post.bench.test'" -c "VACUUM ANALYZE contacts" >/dev/null
+rapport_build
+KEY=rapk_bench_$(openssl rand -hex 16); export KEY
+cleanup_load() {
+  # Rows the load made are removed so the next run sees the seed state (audit events stay: append-only).
+  $PSQL -d "$DB" -c "DELETE FROM disclosure_items" -c "DELETE FROM disclosures" \
+    -c "DELETE FROM follow_ups WHERE interaction_id IN (SELECT id FROM interactions WHERE summary LIKE 'Bench load %')" \
+    -c "DELETE FROM interactions WHERE summary LIKE 'Bench load %'" \
+    -c "DELETE FROM contacts WHERE search_emails LIKE '%@post.bench.test' OR search_emails LIKE '%@import.bench.test'" \
+    -c "VACUUM ANALYZE" >/dev/null
+}
+cleanup_load
+rapport_start rapport "$BENCH_APP_PORT"
 RECIPIENT=$($PSQL -d "$DB" -tAc "SELECT bench_uuid('recipient-1')")
-timeout 1800 node "$HERE/load.mjs" --base "http://127.0.0.1:$BENCH_APP_PORT" --key "$KEY" --recipient "$RECIPIENT" \
-  --server-pid "$(cat "$pidfile")" --endpoints "${ENDPOINTS:-consent,get,post,search}" --probes "${PROBES:-bulk,disclosure,search}" \
+per_run=$(( ${BENCH_WARMUP:-3} + ${BENCH_DURATION:-15} + 15 ))
+timeout $(( 900 + 8 * per_run * $(echo "$BENCH_CONNECTIONS" | wc -w) )) node "$HERE/load.mjs" --base "http://127.0.0.1:$BENCH_APP_PORT" --key "$KEY" \
+  --recipient "$RECIPIENT" --db "$(DB_URL)" --server-pid "$(cat "$BENCH_RUN/rapport.pid")" \
+  --endpoints "${ENDPOINTS:-consent,get,list,search,post,interaction}" --probes "${PROBES:-bulk,disclosure,search,interaction,verify,import}" \
   --out "$BENCH_RESULTS/rapport.json" | tee "$BENCH_RESULTS/rapport.log"
-stop_pidfile "$pidfile"; trap - EXIT
-# Disclosures and posted contacts made by the load are removed so the next run sees the seed state.
-$PSQL -d "$DB" -c "DELETE FROM disclosure_items" -c "DELETE FROM disclosures" \
-  -c "DELETE FROM contacts WHERE search_emails LIKE '%@post.bench.test'" -c "VACUUM ANALYZE" >/dev/null
-[ "${KEEP_PG:-0}" = 1 ] || "$ANCHOR/run-pg.sh" stop
+
+# The same POST load against two instances on one database (the connections split between them).
+if [ "${TWO_INSTANCES:-1}" = 1 ]; then
+  cleanup_load
+  port2=$((BENCH_APP_PORT + 1))
+  rapport_start rapport-2 "$port2"
+  timeout $(( 300 + 2 * per_run * $(echo "$BENCH_CONNECTIONS" | wc -w) )) node "$HERE/load.mjs" --system rapport-2x \
+    --base "http://127.0.0.1:$BENCH_APP_PORT" --base2 "http://127.0.0.1:$port2" --key "$KEY" --recipient "$RECIPIENT" --db "$(DB_URL)" \
+    --server-pid "$(cat "$BENCH_RUN/rapport.pid")" --server2-pid "$(cat "$BENCH_RUN/rapport-2.pid")" \
+    --endpoints "${TWO_INSTANCE_ENDPOINTS:-post}" --probes "" --out "$BENCH_RESULTS/rapport-2x.json" | tee "$BENCH_RESULTS/rapport-2x.log"
+  rapport_stop rapport-2
+fi
+rapport_stop rapport
+cleanup_load
+[ "${REPORT:-1}" = 1 ] && node "$HERE/report.mjs" "$BENCH_RESULTS" --results-md "$HERE/RESULTS.md"
 echo "results in $BENCH_RESULTS"

@@ -3,7 +3,16 @@
 --   organisation n (1..10000):  bench_uuid('org-'||n)
 --   contact      n (1..100000): bench_uuid('contact-'||n), e-mail c<n>@example.test
 --   consents: 3 per contact (300,000), purposes (n + 2k) mod 6, 10 % withdrawn, a quarter expiring after 180 days
+--   user 'user-1' (staff, the author of every seeded interaction)
+--   interaction n (1..:interactions, default 500,000): bench_uuid('interaction-'||n), two contacts each
+--     (contact 1 + (7n) mod 100000 and 1 + (7n + 31337) mod 100000), organisation of the first contact,
+--     a follow-up for every fifth (open when n is even, else done)
+-- The audit trail (1,000,000 sealed events) is written by bench/seed-audit.mjs, see bench/seed.sh.
 \set ON_ERROR_STOP 1
+\if :{?interactions}
+\else
+  \set interactions 500000
+\endif
 CREATE OR REPLACE FUNCTION bench_uuid(s text) RETURNS uuid
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $$ SELECT overlay(overlay(md5(s) placing '4' from 13) placing '8' from 17)::uuid $$;
@@ -51,5 +60,37 @@ FROM generate_series(1, 100000) AS n
 CROSS JOIN generate_series(0, 2) AS k
 CROSS JOIN LATERAL (SELECT timestamptz '2024-01-01 00:00:00+00' + ((n % 365) || ' days')::interval
                                                                 + ((k * 97) || ' minutes')::interval AS granted_at) g;
+
+INSERT INTO users (id, name, email, role)
+VALUES (bench_uuid('user-1'), 'Bench staff', 'bench-staff@example.test', 'staff');
+
+INSERT INTO interactions (id, type, occurred_at, summary, author_id, reciprocity, created_at, updated_at)
+SELECT bench_uuid('interaction-' || n),
+       (ARRAY['meeting','call','email','event','message','other'])[1 + n % 6],
+       timestamptz '2024-01-01 00:00:00+00' + ((n * 60) || ' seconds')::interval,
+       'Seeded interaction ' || n || ': talked about the next project',
+       bench_uuid('user-1'),
+       (ARRAY['give','exchange','ask'])[1 + n % 3],
+       timestamptz '2024-01-01 00:00:00+00' + ((n * 60) || ' seconds')::interval,
+       timestamptz '2024-01-01 00:00:00+00' + ((n * 60) || ' seconds')::interval
+FROM generate_series(1, :interactions) AS n;
+
+INSERT INTO interaction_contacts (interaction_id, contact_id)
+SELECT bench_uuid('interaction-' || n), bench_uuid('contact-' || (1 + (n * 7 + k * 31337) % 100000))
+FROM generate_series(1, :interactions) AS n CROSS JOIN generate_series(0, 1) AS k;
+
+INSERT INTO interaction_organisations (interaction_id, organisation_id)
+SELECT bench_uuid('interaction-' || n), bench_uuid('org-' || (1 + ((1 + (n * 7) % 100000) * 7919) % 10000))
+FROM generate_series(1, :interactions) AS n
+WHERE (1 + (n * 7) % 100000) % 10 <> 0;
+
+INSERT INTO follow_ups (id, interaction_id, contact_id, due_at, assignee_id, note, status, completed_at, completed_by, created_by, created_at, updated_at)
+SELECT bench_uuid('follow-up-' || n), bench_uuid('interaction-' || n), bench_uuid('contact-' || (1 + (n * 7) % 100000)),
+       t.at + interval '7 days', bench_uuid('user-1'), 'Send the slides',
+       CASE WHEN n % 2 = 0 THEN 'open' ELSE 'done' END,
+       CASE WHEN n % 2 = 0 THEN NULL ELSE t.at + interval '6 days' END,
+       CASE WHEN n % 2 = 0 THEN NULL ELSE 'user:' || bench_uuid('user-1') END,
+       'user:' || bench_uuid('user-1'), t.at, t.at
+FROM generate_series(5, :interactions, 5) AS n
+CROSS JOIN LATERAL (SELECT timestamptz '2024-01-01 00:00:00+00' + ((n * 60) || ' seconds')::interval AS at) t;
 COMMIT;
-VACUUM ANALYZE;
