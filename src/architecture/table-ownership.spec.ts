@@ -91,6 +91,14 @@ describe('table ownership (issue 10)', () => {
     expect(stale).toEqual([]);
   });
 
+  it('keeps SQL out of services: no *.service.ts calls query(), queryRows() or rowsOf()', () => {
+    const withSql = sourceFiles(join(root, 'src'))
+      .filter((path) => path.endsWith('.service.ts'))
+      .filter((path) => /\b(query|queryRows|rowsOf)\s*(<[^>]*>)?\s*\(/.test(readFileSync(path, 'utf8')))
+      .map((path) => relative(root, path).split(sep).join('/'));
+    expect(withSql).toEqual([]);
+  });
+
   it('allows foreign tables only in read-only query files (*.query.ts)', () => {
     expect(Object.keys(FOREIGN_TABLE_ALLOWLIST).filter((file) => !file.endsWith('.query.ts'))).toEqual([]);
     const writes = Object.entries(FOREIGN_TABLE_ALLOWLIST).flatMap(([file, tables]) => {
