@@ -30,6 +30,7 @@ export const TABLE_OWNERS = {
   interaction_participants: 'interactions',
   events: 'events',
   event_representatives: 'events',
+  event_attendees: 'events', // external contacts who attend an event
   follow_ups: 'follow-ups',
   calendar_tokens: 'follow-ups', // the per-user iCalendar feed of follow-ups
   network_memberships: 'networks',
@@ -64,6 +65,7 @@ export const PERSONAL_DATA_HOLDERS: readonly Table[] = [
   'contact_affiliations',
   'interaction_contacts',
   'follow_ups',
+  'event_attendees',
   'consents',
   'objections',
   'disclosure_items',

@@ -39,6 +39,8 @@ export const FOREIGN_TABLE_ALLOWLIST: Readonly<Record<string, readonly Table[]>>
   ],
   'src/interactions/relationships.query.ts': ['contacts', 'users'],
   'src/events/event-summary.query.ts': ['follow_ups', 'interaction_contacts', 'interactions'],
+  // An event's briefing (who on staff knows each attendee) and follow-through: one set-based statement each.
+  'src/events/event-briefing.query.ts': ['contacts', 'follow_ups', 'interaction_contacts', 'interaction_participants', 'interactions'],
   'src/follow-ups/follow-ups.query.ts': [
     'consents',
     'contacts',

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.decorator.js';
-import { FollowUpReportResponseDto, NetworkReportResponseDto, ReportWindowQueryDto } from './dto/engagement-report.dto.js';
+import { ApiMissing } from '../common/http/api-problems.js';
+import { FollowUpReportQueryDto, FollowUpReportResponseDto, NetworkReportResponseDto, ReportWindowQueryDto } from './dto/engagement-report.dto.js';
 import { EngagementReportsService } from './engagement-reports.service.js';
 
 @ApiTags('reports')
@@ -11,11 +12,13 @@ export class EngagementReportsController {
 
   /**
    * Open, overdue, done on time and done late, overall, per assignee and per event. Listed in the contract's
-   * Compliance section ("for admin and compliance only; staff and integration keys get 403").
+   * Compliance section ("for admin and compliance only; staff and integration keys get 403"). `eventId` narrows it
+   * to one event and adds the event's follow-through: which fair was worked.
    */
   @Get('follow-ups')
   @Access('compliance')
-  followUps(@Query() q: ReportWindowQueryDto): Promise<FollowUpReportResponseDto> {
+  @ApiMissing('The event named by eventId does not exist')
+  followUps(@Query() q: FollowUpReportQueryDto): Promise<FollowUpReportResponseDto> {
     return this.reports.followUps(q);
   }
 

@@ -33,8 +33,11 @@ export interface FollowUpFigures {
   byEvent: (CountRow & { event_id: string; name: string })[];
 }
 
-export async function followUpFigures(m: EntityManager, params: ReportWindow): Promise<FollowUpFigures> {
-  const window = `($1::timestamptz IS NULL OR f.due_at >= $1) AND ($2::timestamptz IS NULL OR f.due_at < $2)`;
+/** Follow-up counts in the window; with an event id, only the follow-ups of that event (follow_ups.event_id). */
+export async function followUpFigures(m: EntityManager, window_: ReportWindow, eventId: string | null = null): Promise<FollowUpFigures> {
+  const params = [...window_, eventId];
+  const window = `($1::timestamptz IS NULL OR f.due_at >= $1) AND ($2::timestamptz IS NULL OR f.due_at < $2)
+    AND ($3::uuid IS NULL OR f.event_id = $3::uuid)`;
   const [all] = await queryRows<CountRow>(m, `SELECT ${COUNTS} FROM follow_ups f WHERE ${window}`, params);
   const byAssignee = await queryRows<CountRow & { assignee_id: string | null; name: string | null }>(
     m,

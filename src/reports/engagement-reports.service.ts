@@ -2,10 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { appConfig } from '../config/app.config.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { EventsService } from '../events/events.service.js';
 import { iso } from '../database/sql.js';
 import {
   ActiveOrganisationDto,
   FollowUpCountsDto,
+  FollowUpReportQueryDto,
   FollowUpReportResponseDto,
   NetworkReportResponseDto,
   ReportWindowQueryDto,
@@ -29,17 +31,32 @@ export const RECIPROCITY_TARGET = { give: 0.7, exchange: 0.2, ask: 0.1 } as cons
 export class EngagementReportsService {
   constructor(
     private readonly tx: TransactionService,
+    private readonly events: EventsService,
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
   ) {}
 
-  async followUps(q: ReportWindowQueryDto): Promise<FollowUpReportResponseDto> {
+  /** With `eventId`: that event's follow-ups and its follow-through (404 for an unknown event). */
+  async followUps(q: FollowUpReportQueryDto): Promise<FollowUpReportResponseDto> {
     const m = this.tx.manager;
     const params: ReportWindow = [q.from ? new Date(q.from) : null, q.to ? new Date(q.to) : null];
-    const { all, byAssignee, byEvent } = await followUpFigures(m, params);
+    // The event first: an unknown id is a 404 before any figure is computed.
+    const ft = q.eventId ? await this.events.followThrough(q.eventId) : undefined;
+    const { all, byAssignee, byEvent } = await followUpFigures(m, params, q.eventId ?? null);
     return {
       ...counts(all),
       byAssignee: byAssignee.map((r) => ({ assigneeId: r.assignee_id, assigneeName: r.name, ...counts(r) })),
       byEvent: byEvent.map((r) => ({ eventId: r.event_id, eventName: r.name, ...counts(r) })),
+      ...(ft && {
+        followThrough: {
+          eventId: ft.eventId,
+          attendees: ft.attendees,
+          met: ft.met,
+          followedUp: ft.followedUp,
+          followedUpInTime: ft.followedUpInTime,
+          open: ft.open,
+          notContacted: ft.notContacted,
+        },
+      }),
     };
   }
 

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDateString, IsOptional, MaxLength } from 'class-validator';
-import { ISO_DATE_MAX } from '../../common/validation/transforms.js';
+import { Transform } from 'class-transformer';
+import { IsDateString, IsOptional, IsUUID, MaxLength } from 'class-validator';
+import { ISO_DATE_MAX, lowerUuid } from '../../common/validation/transforms.js';
 
 export class ReportWindowQueryDto {
   /** Only interactions (or follow-ups, by due date) at or after this instant. */
@@ -10,6 +11,23 @@ export class ReportWindowQueryDto {
   /** Only before this instant. */
   @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
   to?: string;
+}
+
+export class FollowUpReportQueryDto extends ReportWindowQueryDto {
+  /** Only the follow-ups of this event's interactions (and the event's follow-through). */
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
+  eventId?: string;
+}
+
+/** The event's follow-through (as GET /events/:id/follow-through, counts only). */
+export class EventFollowThroughCountsDto {
+  eventId: string;
+  attendees: number;
+  met: number;
+  followedUp: number;
+  followedUpInTime: number;
+  open: number;
+  notContacted: number;
 }
 
 export class FollowUpCountsDto {
@@ -43,6 +61,8 @@ export class FollowUpReportResponseDto extends FollowUpCountsDto {
   byAssignee: FollowUpsByAssigneeDto[];
   @ApiProperty({ type: [FollowUpsByEventDto] })
   byEvent: FollowUpsByEventDto[];
+  /** With `eventId` only: the event's attendees met, followed up (in time), open and not contacted. */
+  followThrough?: EventFollowThroughCountsDto;
 }
 
 export class MonthCountDto {
