@@ -47,9 +47,9 @@ const fiveContacts = () => { const s = new Set(); while (s.size < 5) s.add(pick(
 const interactionBody = () => JSON.stringify({ type: 'meeting', occurredAt: new Date().toISOString(), summary: `Bench load ${runTag}-${seq++}`,
   contactIds: fiveContacts(), reciprocity: 'exchange', followUp: { note: 'Send the slides', dueAt: new Date(Date.now() + 7 * 86400_000).toISOString() } });
 
-async function call(method, p, body, { headers = admin, contentType = 'application/json', baseUrl = base } = {}) {
+async function call(method, p, body, { headers = admin, contentType = 'application/json', baseUrl = base, timeoutMs = 120_000 } = {}) {
   const t0 = performance.now();
-  const r = await fetch(new URL(p, baseUrl), { method, headers: body ? { ...headers, 'content-type': contentType } : headers, body, signal: AbortSignal.timeout(120_000) });
+  const r = await fetch(new URL(p, baseUrl), { method, headers: body ? { ...headers, 'content-type': contentType } : headers, body, signal: AbortSignal.timeout(timeoutMs) });
   const text = await r.text();
   return { status: r.status, ms: performance.now() - t0, text };
 }
@@ -133,9 +133,14 @@ async function sealingLag(t0, t1) {
   return { events: r.events, unsealed: r.unsealed, p50Ms: r1(r.p50), p99Ms: r1(r.p99), maxMs: r1(r.max) };
 }
 
+// A scenario that fails is recorded with its error and the run goes on with the next one.
+const failed = (kind, name, e) => { console.log(`${name.padEnd(11)} FAILED: ${e.message}`); return { [kind]: name, error: String(e.message).slice(0, 500) }; };
 for (const name of a.endpoints.split(',').filter(Boolean)) {
   const ep = ENDPOINTS[name];
   if (!ep) throw new Error(`unknown endpoint ${name}`);
+  try { await endpoint(name, ep); } catch (e) { results.push(failed('endpoint', name, e)); save(); }
+}
+async function endpoint(name, ep) {
   for (const b of bases) {
     const smoke = await call(ep.method, ep.path(), ep.body?.(), { headers: ep.headers ?? admin, baseUrl: b });
     if (smoke.status !== ep.ok) throw new Error(`smoke ${name} ${b.origin}: ${smoke.status} ${smoke.text.slice(0, 300)}`);
@@ -179,10 +184,12 @@ const PROBES = {
     req: () => ['POST', '/api/v1/interactions', interactionBody()] },
 };
 for (const name of a.probes.split(',').filter(Boolean)) {
-  if (name === 'verify') { probes.push(await verifyProbe()); save(); continue; }
-  if (name === 'import') { probes.push(await importProbe()); save(); continue; }
+  if (!PROBES[name] && name !== 'verify' && name !== 'import') throw new Error(`unknown probe ${name}`);
+  try { probes.push(name === 'verify' ? await verifyProbe() : name === 'import' ? await importProbe() : await seqProbe(name)); } catch (e) { probes.push(failed('probe', name, e)); }
+  save();
+}
+async function seqProbe(name) {
   const p = PROBES[name]; const ms = []; windowRss = 0;
-  if (!p) throw new Error(`unknown probe ${name}`);
   for (let i = 0; i < 3; i++) await call(...p.req(), { headers: p.headers ?? admin }); // warm-up
   for (let i = 0; i < p.n; i++) {
     const r = await call(...p.req(), { headers: p.headers ?? admin });
@@ -190,15 +197,15 @@ for (const name of a.probes.split(',').filter(Boolean)) {
     ms.push(r.ms);
   }
   const row = { probe: name, label: p.label, n: p.n, p50: pct(ms, 50), p95: pct(ms, 95), max: pct(ms, 100), peakRssMb: windowRss || undefined };
-  probes.push(row); save();
   console.log(`${name.padEnd(11)} n=${p.n} p50 ${row.p50} ms  p95 ${row.p95} ms  max ${row.max} ms`);
+  return row;
 }
 
 // GET /audit-events/verify over the whole chain, once: wall time, the server's RSS before and its peak during it.
 async function verifyProbe() {
   const { rows: [{ n }] } = await db.query('SELECT count(*)::int AS n FROM audit_events');
   const before = rssMb(pids[0]); windowRss = before;
-  const r = await call('GET', '/api/v1/audit-events/verify');
+  const r = await call('GET', '/api/v1/audit-events/verify', undefined, { timeoutMs: 600_000 });
   if (r.status !== 200) throw new Error(`verify: ${r.status} ${r.text.slice(0, 300)}`);
   const body = JSON.parse(r.text);
   const row = { probe: 'verify', label: 'GET /api/v1/audit-events/verify (whole chain)', n: 1, events: n, ms: Math.round(r.ms), valid: body.valid, checked: body.checked,
@@ -215,7 +222,7 @@ async function importProbe() {
   const lines = ['givenName,familyName,email,organisation,jobTitle'];
   for (let i = 0; i < n; i++) lines.push(`${pick(FIRST)},${pick(LAST)}-${i},i${runTag}-${i}@import.bench.test,Organisation ${1 + ((rnd() * 10000) | 0)},Engineer`);
   windowRss = 0;
-  const r = await call('POST', '/api/v1/contacts/import', lines.join('\n') + '\n', { contentType: 'text/csv' });
+  const r = await call('POST', '/api/v1/contacts/import', lines.join('\n') + '\n', { contentType: 'text/csv', timeoutMs: 600_000 });
   if (r.status !== 200) throw new Error(`import: ${r.status} ${r.text.slice(0, 300)}`);
   const body = JSON.parse(r.text);
   const ids = body.created.filter(Boolean);

@@ -12,12 +12,12 @@ const { values: o, positionals } = parseArgs({ allowPositionals: true, options: 
 const dir = positionals[0];
 const read = (d, f) => { try { return JSON.parse(fs.readFileSync(path.join(d, f), 'utf8')); } catch { return undefined; } };
 const raw = read(dir, 'raw-node-pg.json'), nest = read(dir, 'nest-express-typeorm.json');
-const rap = read(dir, 'rapport.json'), two = read(dir, 'rapport-2x.json');
+const rap = read(dir, 'rapport.json'), one = read(dir, 'rapport-1x.json'), two = read(dir, 'rapport-2x.json');
 if (!rap) throw new Error(`no rapport.json in ${dir}`);
 const base = { raw: read(o.baseline, 'raw-node-pg.json'), rap: read(o.baseline, 'rapport.json') };
 
 const row = (doc, ep, c = 32) => doc?.results.find((r) => r.endpoint === ep && r.connections === c);
-const probe = (doc, p) => doc?.probes?.find((r) => r.probe === p);
+const probe = (doc, p) => doc?.probes?.find((r) => r.probe === p && !r.error);
 const conns = [...new Set(rap.results.map((r) => r.connections))];
 const C = conns.includes(32) ? 32 : conns[0];
 const fmt = (n) => (n === undefined || n === null ? '—' : Number(n).toLocaleString('en'));
@@ -37,10 +37,12 @@ if (post) {
   t('sealing lag p99 < 1 s under the POST load', post.sealingLag ? post.sealingLag.p99Ms < 1000 && post.sealingLag.unsealed === 0 : undefined,
     post.sealingLag && `p50 ${post.sealingLag.p50Ms} ms, p99 ${post.sealingLag.p99Ms} ms, max ${post.sealingLag.maxMs} ms over ${fmt(post.sealingLag.events)} events, ${post.sealingLag.unsealed} left unsealed`);
 }
-if (post && post2) {
+// Two instances against one instance measured right before them (rapport-1x), else against the main run.
+const post1 = row(one, 'post', C) ?? post;
+if (post1 && post2) {
   const lw = post2.lockWaits;
-  t('two instances ≥ one, no lock wait', post2.reqPerSec >= post.reqPerSec && lw?.samplesWithLockWait === 0,
-    `${fmt(post2.reqPerSec)} vs ${fmt(post.reqPerSec)} req/s (${ratio(post2.reqPerSec, post.reqPerSec)} ×); lock waits in ${lw?.samplesWithLockWait}/${lw?.samples} samples`
+  t('two instances ≥ one, no lock wait', post2.reqPerSec >= post1.reqPerSec && lw?.samplesWithLockWait === 0,
+    `${fmt(post2.reqPerSec)} vs ${fmt(post1.reqPerSec)} req/s (${ratio(post2.reqPerSec, post1.reqPerSec)} ×)${row(one, 'post', C) ? ' (one instance measured right before)' : ''}; lock waits in ${lw?.samplesWithLockWait}/${lw?.samples} samples`
     + ` (max ${lw?.maxWaitingBackends} backends), ungranted: ${JSON.stringify(lw?.ungrantedLocks)}`);
 }
 const ip = probe(rap, 'interaction'), ir = row(rap, 'interaction', C);
@@ -81,6 +83,7 @@ for (const [ep, name] of EPS) {
   const x = row(raw, ep, C), n = row(nest, ep, C);
   L.push(`| ${name} | ${fmt(x?.reqPerSec)} | ${fmt(n?.reqPerSec)} | ${fmt(r.reqPerSec)} | ${ratio(r.reqPerSec, x?.reqPerSec)} | ${ratio(r.reqPerSec, n?.reqPerSec)} | ${r.latencyMs.p50} / ${r.latencyMs.p99} ms | ${r.non2xx + r.errors} | ${r.peakRssMb ?? '—'} MB |`);
 }
+if (post2 && row(one, 'post', C)) { const p1 = row(one, 'post', C); L.push(`| POST contact, one instance again (right before the two) | | | ${fmt(p1.reqPerSec)} | ${ratio(p1.reqPerSec, rawPost?.reqPerSec)} | ${ratio(p1.reqPerSec, row(nest, 'post', C)?.reqPerSec)} | ${p1.latencyMs.p50} / ${p1.latencyMs.p99} ms | ${p1.non2xx + p1.errors} | ${p1.peakRssMb ?? '—'} MB |`); }
 if (post2) L.push(`| POST contact, two instances (${C} connections split) | | | ${fmt(post2.reqPerSec)} | ${ratio(post2.reqPerSec, rawPost?.reqPerSec)} | ${ratio(post2.reqPerSec, row(nest, 'post', C)?.reqPerSec)} | ${post2.latencyMs.p50} / ${post2.latencyMs.p99} ms | ${post2.non2xx + post2.errors} | ${post2.peakRssMb ?? '—'} MB |`);
 L.push('');
 if (rap.probes?.length) {
@@ -93,15 +96,18 @@ if (rap.probes?.length) {
   }
   L.push('');
 }
-const writes = [...rap.results, ...(two?.results ?? [])].filter((r) => r.sealingLag || r.lockWaits);
+const writes = [...rap.results, ...(one?.results ?? []), ...(two?.results ?? [])].filter((r) => r.sealingLag || r.lockWaits);
 if (writes.length) {
   L.push('| write load | sealing lag p50 / p99 / max | events (unsealed after) | lock-wait samples | wait events seen (backend-samples) |', '|---|---|---|---|---|');
   for (const r of writes) {
     const s = r.sealingLag, w = r.lockWaits;
     const ev = w ? Object.entries(w.waitEvents).sort((x, y) => y[1] - x[1]).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ') : '';
-    L.push(`| ${r.endpoint} × ${r.instances ?? 1} instance(s), ${r.connections} conns | ${s ? `${s.p50Ms} / ${s.p99Ms} / ${s.maxMs} ms` : '—'} | ${s ? `${fmt(s.events)} (${s.unsealed})` : '—'} | ${w ? `${w.samplesWithLockWait}/${w.samples}, max ${w.maxWaitingBackends} waiting` : '—'} | ${ev || '—'} |`);
+    L.push(`| ${r.endpoint}, ${r.system} (${r.instances ?? 1} instance${(r.instances ?? 1) > 1 ? "s" : ""}), ${r.connections} conns | ${s ? `${s.p50Ms} / ${s.p99Ms} / ${s.maxMs} ms` : '—'} | ${s ? `${fmt(s.events)} (${s.unsealed})` : '—'} | ${w ? `${w.samplesWithLockWait}/${w.samples}, max ${w.maxWaitingBackends} waiting` : '—'} | ${ev || '—'} |`);
   }
   L.push('');
+}
+for (const f of [...rap.results, ...(rap.probes ?? []), ...(one?.results ?? []), ...(two?.results ?? [])].filter((x) => x.error)) {
+  L.push(`**Failed:** ${f.endpoint ?? f.probe} (${f.endpoint ? 'load run' : 'probe'}): ${f.error}`, '');
 }
 L.push(`Server RSS: idle ${rap.idleRssMb ?? '—'} MB after start, peak ${rap.peakRssMb ?? '—'} MB over the whole run${two ? `, ${two.peakRssMb ?? '—'} MB (larger of the two) in the two-instance run` : ''}.`, '');
 L.push('| issue 11 target | met | measured |', '|---|---|---|');

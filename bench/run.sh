@@ -49,12 +49,18 @@ RECIPIENT=$($PSQL -d "$DB" -tAc "SELECT bench_uuid('recipient-1')")
 per_run=$(( ${BENCH_WARMUP:-3} + ${BENCH_DURATION:-15} + 15 ))
 timeout $(( 900 + 8 * per_run * $(echo "$BENCH_CONNECTIONS" | wc -w) )) node "$HERE/load.mjs" --base "http://127.0.0.1:$BENCH_APP_PORT" --key "$KEY" \
   --recipient "$RECIPIENT" --db "$(DB_URL)" --server-pid "$(cat "$BENCH_RUN/rapport.pid")" \
-  --endpoints "${ENDPOINTS:-consent,get,list,search,post,interaction}" --probes "${PROBES:-bulk,disclosure,search,interaction,verify,import}" \
+  --endpoints "${ENDPOINTS-consent,get,list,search,post,interaction}" --probes "${PROBES-bulk,disclosure,search,interaction,verify,import}" \
   --out "$BENCH_RESULTS/rapport.json" | tee "$BENCH_RESULTS/rapport.log"
 
-# The same POST load against two instances on one database (the connections split between them).
+# The same POST load against two instances on one database (the connections split between them), after the same
+# load against one instance, back to back.
 if [ "${TWO_INSTANCES:-1}" = 1 ]; then
   cleanup_load
+  # One instance again, right before the two, so both are measured under the same conditions.
+  timeout $(( 300 + 2 * per_run * $(echo "$BENCH_CONNECTIONS" | wc -w) )) node "$HERE/load.mjs" --system rapport-1x \
+    --base "http://127.0.0.1:$BENCH_APP_PORT" --key "$KEY" --recipient "$RECIPIENT" --db "$(DB_URL)" \
+    --server-pid "$(cat "$BENCH_RUN/rapport.pid")" --endpoints "${TWO_INSTANCE_ENDPOINTS:-post}" --probes "" \
+    --out "$BENCH_RESULTS/rapport-1x.json" | tee "$BENCH_RESULTS/rapport-1x.log"
   port2=$((BENCH_APP_PORT + 1))
   rapport_start rapport-2 "$port2"
   timeout $(( 300 + 2 * per_run * $(echo "$BENCH_CONNECTIONS" | wc -w) )) node "$HERE/load.mjs" --system rapport-2x \
