@@ -74,7 +74,7 @@ const date = rap.date.slice(0, 16).replace('T', ' ');
 const L = [];
 L.push(`## npm run bench: Rapport with the anchors, every scenario of issue 11 (${date} UTC)`, '');
 L.push(`Results in \`bench/results/${path.basename(dir)}/\`; ${rap.settings.warmup} s warm-up + ${rap.settings.duration} s per run, pipelining 1.`
-  + ` Machine before the run: \`${(fs.existsSync(path.join(dir, 'machine.txt')) ? fs.readFileSync(path.join(dir, 'machine.txt'), 'utf8') : '').trim()}\`.`
+  + ` Before the run: ${(fs.existsSync(path.join(dir, 'machine.txt')) ? fs.readFileSync(path.join(dir, 'machine.txt'), 'utf8') : '').trim().split('\n').map((l) => `\`${l.trim()}\``).join('; ')}.`
   + ` The anchors' list is a keyset page after a random cursor; Rapport's list 50 is the first page.`, '');
 L.push(`| @ ${C} connections | raw | nest-express | Rapport | ÷ raw | ÷ nest-express | Rapport p50 / p99 | errors | peak RSS |`);
 L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');

@@ -22,7 +22,9 @@ trap 'rapport_stop rapport; rapport_stop rapport-2; pg_down' EXIT
 pg_up
 db_exists bench || "$ANCHOR/run-pg.sh" seed bench
 if [ "${RESEED:-0}" = 1 ] || ! db_exists "$DB"; then KEEP_PG=1 "$HERE/seed.sh"; fi
-uptime | tee "$BENCH_RESULTS/machine.txt"
+{ uptime; $PSQL -d "$DB" -tAc "SELECT 'seed: contacts='||(SELECT count(*) FROM contacts)||' consents='||(SELECT count(*) FROM consents)
+    ||' interactions='||(SELECT count(*) FROM interactions)||' follow_ups='||(SELECT count(*) FROM follow_ups)
+    ||' audit_events='||(SELECT count(*) FROM audit_events)"; } | tee "$BENCH_RESULTS/machine.txt"
 
 for a in $ANCHORS; do
   case $a in
