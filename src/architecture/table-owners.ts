@@ -43,6 +43,7 @@ export const TABLE_OWNERS = {
   recipients: 'recipients',
   consents: 'consent',
   objections: 'consent',
+  legal_bases: 'consent', // per-person legal bases (contract, legal obligation…) the gate requires
   consent_expiry_notices: 'consent', // the consent-expiry scan belongs to consent (today in webhooks/)
   disclosures: 'disclosures',
   disclosure_items: 'disclosures',
@@ -68,6 +69,7 @@ export const PERSONAL_DATA_HOLDERS: readonly Table[] = [
   'event_attendees',
   'consents',
   'objections',
+  'legal_bases',
   'disclosure_items',
   'webhook_deliveries',
   'consent_expiry_notices',

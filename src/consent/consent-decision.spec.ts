@@ -1,4 +1,4 @@
-import { decide, DecisionConsent, DecisionInput, effectiveStatus } from './consent-decision.js';
+import { decide, DecisionBasis, DecisionConsent, DecisionInput, effectiveStatus, gateMode, isLiveBasis } from './consent-decision.js';
 
 const NOW = new Date('2026-06-01T12:00:00.000Z');
 const R1 = '00000000-0000-4000-8000-000000000001';
@@ -21,6 +21,14 @@ const input = (over: Partial<DecisionInput> = {}): DecisionInput => ({
   now: NOW,
   ...over,
 });
+const PERSONAL = ['contract', 'legal_obligation', 'vital_interests', 'public_task'];
+const basisOf = (over: Partial<DecisionBasis> = {}): DecisionBasis => ({
+  id: `b${++n}`,
+  validFrom: new Date('2026-01-01T00:00:00Z'),
+  validUntil: null,
+  endedAt: null,
+  ...over,
+});
 const past = new Date(NOW.getTime() - 1000);
 const future = new Date(NOW.getTime() + 1000);
 
@@ -35,9 +43,18 @@ describe('decide (consent gate)', () => {
     it('objection', () => {
       expect(decide(input({ objected: true, consents: [consent()] }))).toMatchObject({ allowed: false, reason: 'objection' });
     });
-    it('legal_basis for every non-consent basis', () => {
-      for (const basis of ['contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interests']) {
-        expect(decide(input({ purpose: { legalBasis: basis } }))).toEqual({ allowed: true, legalBasis: basis, consentId: null, reason: 'legal_basis' });
+    it('legal_basis for legitimate_interests without any record', () => {
+      expect(decide(input({ purpose: { legalBasis: 'legitimate_interests' } }))).toEqual({ allowed: true, legalBasis: 'legitimate_interests', consentId: null, reason: 'legal_basis' });
+    });
+    it('legal_basis for every personal basis with a live basis recorded', () => {
+      for (const basis of PERSONAL) {
+        expect(decide(input({ purpose: { legalBasis: basis }, bases: [basisOf()] }))).toEqual({ allowed: true, legalBasis: basis, consentId: null, reason: 'legal_basis' });
+      }
+    });
+    it('no_basis for every personal basis without a basis recorded', () => {
+      for (const basis of PERSONAL) {
+        expect(decide(input({ purpose: { legalBasis: basis } }))).toEqual({ allowed: false, legalBasis: null, consentId: null, reason: 'no_basis' });
+        expect(decide(input({ purpose: { legalBasis: basis }, bases: [] })).reason).toBe('no_basis');
       }
     });
     it('consent_granted with the consent id', () => {
@@ -103,8 +120,26 @@ describe('decide (consent gate)', () => {
     });
     it('legal_basis over any consent state (no consent needed)', () => {
       for (const c of [consent({ status: 'withdrawn' }), consent({ status: 'pending' }), consent({ expiresAt: past }), consent({ recipientIds: [R2] })]) {
-        expect(decide(input({ purpose: { legalBasis: 'contract' }, consents: [c] })).reason).toBe('legal_basis');
+        expect(decide(input({ purpose: { legalBasis: 'legitimate_interests' }, consents: [c] })).reason).toBe('legal_basis');
+        expect(decide(input({ purpose: { legalBasis: 'contract' }, consents: [c], bases: [basisOf()] })).reason).toBe('legal_basis');
       }
+    });
+    it('objection over a live recorded basis', () => {
+      expect(decide(input({ objected: true, purpose: { legalBasis: 'contract' }, bases: [basisOf()] })).reason).toBe('objection');
+    });
+    it('contact_erased over a live recorded basis, and over no_basis', () => {
+      expect(decide(input({ contact: { exists: true, erased: true }, purpose: { legalBasis: 'contract' }, bases: [basisOf()] })).reason).toBe('contact_erased');
+      expect(decide(input({ contact: { exists: true, erased: true }, purpose: { legalBasis: 'public_task' } })).reason).toBe('contact_erased');
+    });
+    it('unknown_contact over no_basis', () => {
+      expect(decide(input({ contact: { exists: false, erased: false }, purpose: { legalBasis: 'contract' } })).reason).toBe('unknown_contact');
+    });
+    it('a granted consent does not stand in for a missing personal basis (no_basis)', () => {
+      expect(decide(input({ purpose: { legalBasis: 'contract' }, consents: [consent()] })).reason).toBe('no_basis');
+    });
+    it('one live basis among ended and lapsed ones allows', () => {
+      const bases = [basisOf({ endedAt: past }), basisOf({ validUntil: past }), basisOf()];
+      expect(decide(input({ purpose: { legalBasis: 'legal_obligation' }, bases })).reason).toBe('legal_basis');
     });
     it('consent_granted over withdrawn, expired, pending and uncovering consents', () => {
       const live = consent({ obtainedAt: new Date('2025-01-01T00:00:00Z') });
@@ -147,6 +182,32 @@ describe('decide (consent gate)', () => {
     });
     it('a pending consent past its expiry is expired', () => {
       expect(decide(input({ consents: [consent({ status: 'pending', expiresAt: past })] })).reason).toBe('consent_expired');
+    });
+  });
+
+  describe('recorded bases (contract, legal_obligation, vital_interests, public_task)', () => {
+    it('an ended basis does not allow (no_basis)', () => {
+      expect(decide(input({ purpose: { legalBasis: 'contract' }, bases: [basisOf({ endedAt: past })] })).reason).toBe('no_basis');
+    });
+    it('a basis not yet valid does not allow (no_basis); validFrom == now is valid', () => {
+      expect(decide(input({ purpose: { legalBasis: 'contract' }, bases: [basisOf({ validFrom: future })] })).reason).toBe('no_basis');
+      expect(decide(input({ purpose: { legalBasis: 'contract' }, bases: [basisOf({ validFrom: new Date(NOW) })] })).reason).toBe('legal_basis');
+    });
+    it('a lapsed basis does not allow; validUntil == now has lapsed, one millisecond later is live', () => {
+      expect(decide(input({ purpose: { legalBasis: 'vital_interests' }, bases: [basisOf({ validUntil: past })] })).reason).toBe('no_basis');
+      expect(decide(input({ purpose: { legalBasis: 'vital_interests' }, bases: [basisOf({ validUntil: new Date(NOW) })] })).reason).toBe('no_basis');
+      expect(decide(input({ purpose: { legalBasis: 'vital_interests' }, bases: [basisOf({ validUntil: new Date(NOW.getTime() + 1) })] })).reason).toBe('legal_basis');
+    });
+    it('bases are ignored for consent and legitimate_interests purposes', () => {
+      expect(decide(input({ bases: [basisOf()] })).reason).toBe('no_consent');
+      expect(decide(input({ purpose: { legalBasis: 'legitimate_interests' }, bases: [basisOf({ endedAt: past })] })).reason).toBe('legal_basis');
+    });
+    it('isLiveBasis and gateMode', () => {
+      expect(isLiveBasis(basisOf(), NOW)).toBe(true);
+      expect(isLiveBasis(basisOf({ endedAt: future }), NOW)).toBe(false);
+      expect(gateMode('consent')).toBe('consents');
+      expect(gateMode('legitimate_interests')).toBe('none');
+      for (const b of PERSONAL) expect(gateMode(b)).toBe('bases');
     });
   });
 });

@@ -4,9 +4,11 @@ import type { DecisionConsent } from './consent-decision.js';
 
 /*
  * The consent gate's set-based reads (issue 10: raw SQL where it is the right tool, beside the owner). They read
- * consents and objections, and the contact's existence and erasure from contacts (read-only LEFT JOIN: one query for
+ * consents, objections and legal_bases, and the contact's existence and erasure from contacts (read-only LEFT JOIN: one query for
  * one contact or for 10,000, planned once per connection; splitting it would double the round trips of the hot path).
  */
+
+export type GateMode = 'consents' | 'bases' | 'none';
 
 export interface GateRow {
   contact_id: string;
@@ -14,40 +16,56 @@ export interface GateRow {
   erased: boolean;
   objected: boolean;
   consents: { id: string; status: DecisionConsent['status']; recipientIds: string[] | null; obtainedAt: string; expiresAt: string | null }[] | null;
+  bases: { id: string; validFrom: string; validUntil: string | null; endedAt: string | null }[] | null;
 }
 
 /**
  * Loads what the pure decision needs, set-based: one query for one contact or for 10,000.
- * The consent sub-select is answered from consents_contact_purpose_idx (index-only for the INCLUDEd columns);
- * for a purpose whose basis is not consent the consents are not read at all.
+ * The consent sub-select is answered from consents_contact_purpose_idx (index-only for the INCLUDEd columns); the
+ * bases sub-select (purposes of a personal basis: contract, legal_obligation, vital_interests, public_task) from
+ * legal_bases_contact_purpose_idx, reading only bases not ended (liveness in time is the pure decision's, with its
+ * clock). A purpose reads the one of the two its basis needs, or neither (legitimate_interests).
  */
-const GATE_SQL = (withConsents: boolean) => `
+const GATE_SQL = (mode: GateMode) => `
   SELECT q.id AS contact_id,
          c.id IS NOT NULL AS exists,
          c.erased_at IS NOT NULL AS erased,
          EXISTS (SELECT 1 FROM objections o WHERE o.contact_id = q.id AND o.purpose_id = $2) AS objected,
          ${
-           withConsents
+           mode === 'consents'
              ? `(SELECT json_agg(json_build_object('id', k.id, 'status', k.status, 'recipientIds', k.recipient_ids,
                                              'obtainedAt', k.obtained_at, 'expiresAt', k.expires_at))
                  FROM consents k WHERE k.contact_id = q.id AND k.purpose_id = $2)`
              : 'NULL::json'
-         } AS consents
+         } AS consents,
+         ${
+           mode === 'bases'
+             ? `(SELECT json_agg(json_build_object('id', b.id, 'validFrom', b.valid_from, 'validUntil', b.valid_until, 'endedAt', b.ended_at))
+                 FROM legal_bases b WHERE b.contact_id = q.id AND b.purpose_id = $2 AND b.ended_at IS NULL)`
+             : 'NULL::json'
+         } AS bases
   FROM unnest($1::uuid[]) WITH ORDINALITY AS q(id, ord)
   LEFT JOIN contacts c ON c.id = q.id
   ORDER BY q.ord`;
 
 /**
- * The single check's query: one contact, flat rows (one per consent of the pair, or one with NULLs), no JSON to
- * build or parse — about half the database work of the set-based form. No row: no such contact.
+ * The single check's query: one contact, flat rows (one per consent, or per live-candidate basis, of the pair, or one
+ * with NULLs), no JSON to build or parse — about half the database work of the set-based form. No row: no such contact.
  */
-const SINGLE_SQL = (withConsents: boolean) => `
+const SINGLE_SQL = (mode: GateMode) => `
   SELECT c.erased_at IS NOT NULL AS erased,
          EXISTS (SELECT 1 FROM objections o WHERE o.contact_id = c.id AND o.purpose_id = $2) AS objected,
-         ${withConsents ? 'k.id, k.status, k.recipient_ids, k.obtained_at, k.expires_at' : 'NULL::uuid AS id'}
+         ${
+           mode === 'consents'
+             ? 'k.id, k.status, k.recipient_ids, k.obtained_at, k.expires_at'
+             : mode === 'bases'
+               ? 'b.id, b.valid_from, b.valid_until, b.ended_at'
+               : 'NULL::uuid AS id'
+         }
     FROM contacts c
-    ${withConsents ? 'LEFT JOIN consents k ON k.contact_id = c.id AND k.purpose_id = $2' : ''}
-   WHERE c.id = $1 ${withConsents ? '' : 'AND $2::uuid IS NOT NULL'}`;
+    ${mode === 'consents' ? 'LEFT JOIN consents k ON k.contact_id = c.id AND k.purpose_id = $2' : ''}
+    ${mode === 'bases' ? 'LEFT JOIN legal_bases b ON b.contact_id = c.id AND b.purpose_id = $2 AND b.ended_at IS NULL' : ''}
+   WHERE c.id = $1 ${mode === 'none' ? 'AND $2::uuid IS NOT NULL' : ''}`;
 
 export interface SingleRow {
   erased: boolean;
@@ -57,6 +75,9 @@ export interface SingleRow {
   recipient_ids?: string[] | null;
   obtained_at?: Date;
   expires_at?: Date | null;
+  valid_from?: Date;
+  valid_until?: Date | null;
+  ended_at?: Date | null;
 }
 
 @Injectable()
@@ -79,12 +100,12 @@ export class ConsentGateQuery {
   }
 
   /** One row per contact id, in the order given. */
-  many(withConsents: boolean, contactIds: string[], purposeId: string): Promise<GateRow[]> {
-    return this.prepared(withConsents ? 'rapport_gate_consent' : 'rapport_gate_basis', GATE_SQL(withConsents), [contactIds, purposeId]);
+  many(mode: GateMode, contactIds: string[], purposeId: string): Promise<GateRow[]> {
+    return this.prepared(`rapport_gate_many_${mode}`, GATE_SQL(mode), [contactIds, purposeId]);
   }
 
-  /** One contact: one row per consent of the pair (or one with NULLs); no row: no such contact. */
-  one(withConsents: boolean, contactId: string, purposeId: string): Promise<SingleRow[]> {
-    return this.prepared(withConsents ? 'rapport_gate_one_consent' : 'rapport_gate_one_basis', SINGLE_SQL(withConsents), [contactId, purposeId]);
+  /** One contact: one row per consent (or basis not ended) of the pair, or one with NULLs; no row: no such contact. */
+  one(mode: GateMode, contactId: string, purposeId: string): Promise<SingleRow[]> {
+    return this.prepared(`rapport_gate_one_${mode}`, SINGLE_SQL(mode), [contactId, purposeId]);
   }
 }

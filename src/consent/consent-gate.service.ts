@@ -3,7 +3,7 @@ import type { Principal } from '../auth/role.js';
 import { ForbiddenError, ValidationFailedError } from '../common/errors/domain.error.js';
 import { PurposeRef, PurposesService } from '../purposes/purposes.service.js';
 import { RecipientRef, RecipientsService } from '../recipients/recipients.service.js';
-import { decide, Decision } from './consent-decision.js';
+import { decide, Decision, gateMode } from './consent-decision.js';
 import { ConsentGateQuery } from './consent-gate.query.js';
 
 export interface ContactDecision extends Decision {
@@ -33,22 +33,33 @@ export class ConsentGateService {
 
   /** The decision for one contact (the hot path of the gate). */
   async decideOne(purpose: PurposeRef, recipientId: string, contactId: string, now = new Date()): Promise<Decision> {
-    const withConsents = purpose.legalBasis === 'consent';
-    const rows = await this.query.one(withConsents, contactId, purpose.id);
+    const mode = gateMode(purpose.legalBasis);
+    const rows = await this.query.one(mode, contactId, purpose.id);
+    const present = rows.filter((r) => r.id !== null);
     return decide({
       contact: { exists: rows.length > 0, erased: rows[0]?.erased ?? false },
       purpose,
       recipientId,
       objected: rows[0]?.objected ?? false,
-      consents: rows
-        .filter((r) => r.id !== null)
-        .map((r) => ({
-          id: r.id!,
-          status: r.status!,
-          recipientIds: r.recipient_ids ?? null,
-          obtainedAt: new Date(r.obtained_at!),
-          expiresAt: r.expires_at ? new Date(r.expires_at) : null,
-        })),
+      consents:
+        mode === 'consents'
+          ? present.map((r) => ({
+              id: r.id!,
+              status: r.status!,
+              recipientIds: r.recipient_ids ?? null,
+              obtainedAt: new Date(r.obtained_at!),
+              expiresAt: r.expires_at ? new Date(r.expires_at) : null,
+            }))
+          : [],
+      bases:
+        mode === 'bases'
+          ? present.map((r) => ({
+              id: r.id!,
+              validFrom: new Date(r.valid_from!),
+              validUntil: r.valid_until ? new Date(r.valid_until) : null,
+              endedAt: r.ended_at ? new Date(r.ended_at) : null,
+            }))
+          : [],
       now,
     });
   }
@@ -56,7 +67,7 @@ export class ConsentGateService {
   /** Decisions for distinct contact ids, in the order given, from one query. */
   async decideMany(purpose: PurposeRef, recipientId: string, contactIds: string[], now = new Date()): Promise<ContactDecision[]> {
     if (contactIds.length === 0) return [];
-    const rows = await this.query.many(purpose.legalBasis === 'consent', contactIds, purpose.id);
+    const rows = await this.query.many(gateMode(purpose.legalBasis), contactIds, purpose.id);
     return rows.map((r) => ({
       contactId: r.contact_id,
       ...decide({
@@ -70,6 +81,12 @@ export class ConsentGateService {
           recipientIds: k.recipientIds,
           obtainedAt: new Date(k.obtainedAt),
           expiresAt: k.expiresAt ? new Date(k.expiresAt) : null,
+        })),
+        bases: (r.bases ?? []).map((b) => ({
+          id: b.id,
+          validFrom: new Date(b.validFrom),
+          validUntil: b.validUntil ? new Date(b.validUntil) : null,
+          endedAt: b.endedAt ? new Date(b.endedAt) : null,
         })),
         now,
       }),

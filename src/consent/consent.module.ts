@@ -11,11 +11,15 @@ import { ConsentPersonalData } from './consent-personal-data.js';
 import { ConsentCheckController, ConsentsController } from './consents.controller.js';
 import { ConsentsRepository } from './consents.repository.js';
 import { ConsentsService } from './consents.service.js';
+import { LegalBasesController } from './legal-bases.controller.js';
+import { LegalBasesPersonalData } from './legal-bases-personal-data.js';
+import { LegalBasesRepository } from './legal-bases.repository.js';
+import { LegalBasesService } from './legal-bases.service.js';
 
 @Module({
   imports: [PurposesModule, RecipientsModule, WebhooksModule, ContactsModule, InteractionsModule],
-  controllers: [ConsentsController, ConsentCheckController],
-  providers: [ConsentsService, ConsentGateService, ConsentGateQuery, ConsentsRepository, ConsentPersonalData, ConsentExpiryScanner],
+  controllers: [ConsentsController, ConsentCheckController, LegalBasesController],
+  providers: [ConsentsService, ConsentGateService, ConsentGateQuery, ConsentsRepository, ConsentPersonalData, ConsentExpiryScanner, LegalBasesService, LegalBasesRepository, LegalBasesPersonalData],
   exports: [ConsentGateService, ConsentsService, ConsentsRepository],
 })
 export class ConsentModule {}

@@ -69,6 +69,10 @@ describe('Disclosures through the gate', () => {
 
   it('should disclose under a contract basis without consent, but not after an objection', async () => {
     const c = await contact('Katherine');
+    // A contract purpose needs a basis recorded for the person (issue 12): without it, no_basis.
+    const none = await t.api(staff).post('/disclosures', { purpose: 'membership', recipientId: partner, contactIds: [c] }).expect(201);
+    expect(none.body.withheld).toEqual([{ contactId: c, reason: 'no_basis' }]);
+    await t.api(staff).post(`/contacts/${c}/bases`, { purpose: 'membership', reference: 'M-1001' }).expect(201);
     const res = await t.api(staff).post('/disclosures', { purpose: 'membership', recipientId: partner, contactIds: [c] }).expect(201);
     expect(res.body.disclosed).toEqual([{ contactId: c, data: { givenName: 'Katherine', familyName: 'Example', jobTitle: 'Engineer' } }]);
     await t.api(staff).post(`/contacts/${c}/objections`, { purpose: 'membership' }).expect(201);

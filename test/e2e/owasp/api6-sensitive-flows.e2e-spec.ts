@@ -153,16 +153,12 @@ describe('OWASP API6 — sensitive business flows', () => {
 
   describe('purposes on a basis other than consent', () => {
     /*
-     * KNOWN FINDING (contract, not fixed here): API.md says a purpose whose legalBasis is `contract`,
-     * `legal_obligation`, `vital_interests` or `public_task` "allows a contact only when a basis for that person is
-     * recorded (POST /contacts/:id/bases) … Without one the check answers reason: no_basis". Bases are not
-     * implemented (no route, no `no_basis` reason): such a purpose allows EVERY existing contact, so an integration
-     * bound to its recipient can disclose any contact whose id it holds, with data. Implementing bases (table,
-     * migration, three routes, the gate's rule, the existing disclosures/consent e2e that rely on the current
-     * behaviour) is beyond a small fix. `it.failing` keeps the exact assertion: it fails the suite the day the
-     * gate starts answering `no_basis`, to be turned into a plain `it` then.
+     * API.md: a purpose whose legalBasis is `contract`, `legal_obligation`, `vital_interests` or `public_task` "allows a
+     * contact only when a basis for that person is recorded … Without one the check answers reason: no_basis" (issue
+     * 12: fixed; this was an `it.failing` finding before). Without the rule an integration bound to its recipient
+     * could disclose any contact whose id it holds.
      */
-    it.failing('should not disclose a contact under a contract purpose without a basis recorded for that person (reason no_basis)', async () => {
+    it('should not disclose a contact under a contract purpose without a basis recorded for that person (reason no_basis)', async () => {
       await t.api().post('/purposes', { key: 'membership', name: 'Membership', description: 'Members', legalBasis: 'contract', dataCategories: ['givenName', 'emails'] }).expect(201);
       const res = await t.api(integrationKey).post('/disclosures', { purpose: 'membership', recipientId: recipient, contactIds: [unconsented] }).expect(201);
       expect(res.body.disclosed).toEqual([]);
