@@ -1,5 +1,6 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AfterCommit } from '../database/after-commit.js';
 import { AuditEventsRepository } from './audit-events.repository.js';
 import { auditHash, GENESIS_HASH } from './audit-hash.js';
 
@@ -20,9 +21,8 @@ const POLL_MS = 250;
  * - Readers that need the chain up to now (verify, the event list) call `sealPending()` first.
  */
 @Injectable()
-export class AuditSealer implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AuditSealer.name);
-  private readonly waitingCommit = new WeakSet<QueryRunner>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private again = false;
@@ -31,22 +31,8 @@ export class AuditSealer implements OnModuleInit, OnApplicationBootstrap, Before
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: AuditEventsRepository,
+    private readonly afterCommit: AfterCommit,
   ) {}
-
-  onModuleInit(): void {
-    const subscriber: EntitySubscriberInterface = {
-      afterTransactionCommit: (event) => {
-        if (event.queryRunner && this.waitingCommit.has(event.queryRunner)) {
-          this.waitingCommit.delete(event.queryRunner);
-          this.nudge();
-        }
-      },
-      afterTransactionRollback: (event) => {
-        if (event.queryRunner) this.waitingCommit.delete(event.queryRunner);
-      },
-    };
-    this.dataSource.subscribers.push(subscriber);
-  }
 
   onApplicationBootstrap(): void {
     this.started = true;
@@ -63,10 +49,10 @@ export class AuditSealer implements OnModuleInit, OnApplicationBootstrap, Before
 
   /** Called where events are written: seal them as soon as their transaction commits. */
   sealAfterCommit(m: EntityManager): void {
-    const qr = m.queryRunner;
-    if (qr?.isTransactionActive) this.waitingCommit.add(qr);
-    else this.nudge();
+    this.afterCommit.run(m, this.wake);
   }
+
+  private readonly wake = () => this.nudge();
 
   /** Seals in the background (skips the round when another instance is sealing). */
   nudge(): void {

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { databaseConfig } from '../config/app.config.js';
+import { AfterCommit } from './after-commit.js';
 import { dataSourceOptions } from './data-source.js';
 import { DatabaseLocaleCheck } from './locale-check.js';
 import { TransactionService } from './transaction.service.js';
@@ -22,7 +23,7 @@ import { TransactionService } from './transaction.service.js';
       },
     }),
   ],
-  providers: [TransactionService, DatabaseLocaleCheck],
-  exports: [TransactionService],
+  providers: [TransactionService, DatabaseLocaleCheck, AfterCommit],
+  exports: [TransactionService, AfterCommit],
 })
 export class DatabaseModule {}

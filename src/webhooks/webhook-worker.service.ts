@@ -4,10 +4,10 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnModuleInit,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AfterCommit } from '../database/after-commit.js';
 import { appConfig } from '../config/app.config.js';
 import { CryptoService } from '../crypto/crypto.service.js';
 import { RecipientsRepository, type RecipientTarget } from '../recipients/recipients.repository.js';
@@ -41,7 +41,7 @@ export interface PeriodicScan {
  *   the rest: their lease is released without counting the attempt, so they are sent again later.
  */
 @Injectable()
-export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('WebhookWorker');
   private started = false;
   private stopping = false;
@@ -50,8 +50,6 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, Befo
   private tickAgain = false;
   private readonly scans: (PeriodicScan & { last: number })[] = [];
   private readonly inFlight = new Map<string, { abort: AbortController; done: Promise<void> }>();
-  /** Transactions that queued deliveries: their commit nudges the loop. */
-  private readonly waitingCommit = new WeakSet<QueryRunner>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -59,22 +57,8 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, Befo
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly recipients: RecipientsRepository,
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    private readonly afterCommit: AfterCommit,
   ) {}
-
-  onModuleInit(): void {
-    const subscriber: EntitySubscriberInterface = {
-      afterTransactionCommit: (event) => {
-        if (event.queryRunner && this.waitingCommit.has(event.queryRunner)) {
-          this.waitingCommit.delete(event.queryRunner);
-          this.nudge();
-        }
-      },
-      afterTransactionRollback: (event) => {
-        if (event.queryRunner) this.waitingCommit.delete(event.queryRunner);
-      },
-    };
-    this.dataSource.subscribers.push(subscriber);
-  }
 
   /** Registers a periodic scan (at module init; it first runs in the worker's first round). */
   addScan(scan: PeriodicScan): void {
@@ -103,10 +87,10 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, Befo
 
   /** Called by the notifier inside a transaction: look for work as soon as it commits. */
   wakeAfterCommit(manager: EntityManager): void {
-    const qr = manager.queryRunner;
-    if (qr && qr.isTransactionActive) this.waitingCommit.add(qr);
-    else this.nudge();
+    this.afterCommit.run(manager, this.wake);
   }
+
+  private readonly wake = () => this.nudge();
 
   /** Look for due deliveries now (no effect when the worker does not run in this instance). */
   nudge(): void {
