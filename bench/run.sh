@@ -43,7 +43,7 @@ cleanup_load() {
     -c "DELETE FROM follow_ups WHERE interaction_id IN (SELECT id FROM interactions WHERE summary LIKE 'Bench load %')" \
     -c "DELETE FROM interactions WHERE summary LIKE 'Bench load %'" \
     -c "DELETE FROM contacts WHERE search_emails LIKE '%@post.bench.test' OR search_emails LIKE '%@import.bench.test'" \
-    -c "VACUUM ANALYZE" >/dev/null
+    -c "VACUUM ANALYZE contacts, interactions, interaction_contacts, follow_ups, disclosures, disclosure_items" >/dev/null
 }
 cleanup_load
 rapport_start rapport "$BENCH_APP_PORT"
