@@ -91,6 +91,14 @@ describe('table ownership (issue 10)', () => {
     expect(stale).toEqual([]);
   });
 
+  it('lets only infrastructure modules be @Global() (database, audit, crypto, config)', () => {
+    const global = sourceFiles(join(root, 'src'))
+      .filter((path) => path.endsWith('.module.ts') && /@Global\(\)/.test(readFileSync(path, 'utf8')))
+      .map((path) => folderOf(relative(root, path).split(sep).join('/')))
+      .filter((folder) => !['database', 'audit', 'crypto', 'config'].includes(folder));
+    expect(global).toEqual([]);
+  });
+
   it('keeps SQL out of services: no *.service.ts calls query(), queryRows() or rowsOf()', () => {
     const withSql = sourceFiles(join(root, 'src'))
       .filter((path) => path.endsWith('.service.ts'))
