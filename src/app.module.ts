@@ -10,6 +10,7 @@ import { RequestInterceptor } from './database/request.interceptor.js';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
 import { strictValidationPipe } from './common/validation/validation.pipe.js';
 import { ComplianceModule } from './compliance/compliance.module.js';
+import { SubjectRequestsModule } from './subject-requests/subject-requests.module.js';
 import { ConsentModule } from './consent/consent.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { DisclosuresModule } from './disclosures/disclosures.module.js';
@@ -54,6 +55,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     DisclosuresModule,
     WebhooksModule,
     ComplianceModule,
+    SubjectRequestsModule,
     AuditTrailModule,
   ],
   providers: [

@@ -49,6 +49,7 @@ export const TABLE_OWNERS = {
   disclosure_items: 'disclosures',
   signing_keys: 'disclosures', // Ed25519 keys of the disclosure receipts (JWKS)
   webhook_deliveries: 'webhooks', // Art. 19 notifications to recipients
+  subject_requests: 'subject-requests', // the register of data-subject requests (Art. 12(3))
 } as const satisfies Record<string, string>;
 
 export type Table = keyof typeof TABLE_OWNERS;
@@ -73,4 +74,5 @@ export const PERSONAL_DATA_HOLDERS: readonly Table[] = [
   'disclosure_items',
   'webhook_deliveries',
   'consent_expiry_notices',
+  'subject_requests',
 ];

@@ -62,9 +62,9 @@ export class AffiliationsRepository {
     ]);
   }
 
-  /** Export: the contact's affiliations as stored (`SELECT *`, at most 50000, as the generic export read them). */
+  /** Export: the contact's affiliations as stored (`SELECT *`, all of them). */
   async rawRowsOfContact(m: EntityManager, contactId: string): Promise<Record<string, unknown>[]> {
-    return queryRows(m, 'SELECT * FROM "contact_affiliations" WHERE "contact_id" = $1 LIMIT 50000', [contactId]);
+    return queryRows(m, 'SELECT * FROM "contact_affiliations" WHERE "contact_id" = $1 ORDER BY "created_at", "id"', [contactId]);
   }
 
   /** Erasure: the contact's affiliations go. */

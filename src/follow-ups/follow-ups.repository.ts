@@ -128,7 +128,7 @@ export class FollowUpsRepository {
 
   /** Export: the raw rows naming the contact (in table order, as the generic export read them). */
   rawRowsOfContact(m: EntityManager, contactId: string): Promise<Record<string, unknown>[]> {
-    return queryRows<Record<string, unknown>>(m, 'SELECT * FROM "follow_ups" WHERE "contact_id" = $1 LIMIT 50000', [contactId]);
+    return queryRows<Record<string, unknown>>(m, 'SELECT * FROM "follow_ups" WHERE "contact_id" = $1 ORDER BY "created_at", "id"', [contactId]);
   }
 
   /** Export: the raw rows of these interactions, by due date. */

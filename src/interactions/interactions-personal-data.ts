@@ -8,7 +8,8 @@ import { InteractionsRepository } from './interactions.repository.js';
 
 /**
  * interaction_contacts.contact_id. Export: the interactions the contact took part in (and those the contact's
- * follow-ups and consents name), newest first; the link rows themselves are not listed. Erasure: the links stay
+ * follow-ups and consents name), newest first, with the staff who took part; an interaction another contact took
+ * part in too shows the person's participation but not its summary or review note (GDPR Art. 15(4)). Erasure: the links stay
  * (the meeting took place, the contact is anonymous now); the summary of an interaction with this contact alone
  * becomes '[erased]'. Merge: the links are repointed, a link the survivor already has is dropped.
  */
@@ -24,7 +25,14 @@ export class InteractionsPersonalData implements PersonalDataHolder {
   async exportFor(m: EntityManager, contactId: string): Promise<ContactExportPart> {
     const ids = await exportedInteractionIds(m, contactId);
     if (ids.length === 0) return { interactions: [] };
-    return { interactions: (await this.interactions.rawRows(m, ids)).map(toPlain) };
+    const rows = await this.interactions.exportRows(m, ids, contactId);
+    return {
+      interactions: rows.map(({ shared_with_others: shared, ...row }) =>
+        // Art. 15(4): what was said in a meeting with other people is about them too; the person sees their own
+        // participation (when, what kind, which staff, which event), not the summary or the review note.
+        shared ? toPlain({ ...row, summary: null, review_note: null, summary_withheld: 'shared_with_other_contacts' }) : toPlain(row),
+      ),
+    };
   }
 
   async eraseFor(m: EntityManager, contactId: string): Promise<void> {

@@ -179,9 +179,19 @@ export class InteractionsRepository {
 
   // ---- personal data (InteractionsPersonalData) ---------------------------------------------------------------
 
-  /** Export: the raw interaction rows, newest first. */
-  rawRows(m: EntityManager, ids: string[]): Promise<Record<string, unknown>[]> {
-    return queryRows<Record<string, unknown>>(m, `SELECT * FROM interactions WHERE id = ANY($1::uuid[]) ORDER BY occurred_at DESC`, [ids]);
+  /**
+   * Export: the interactions as stored, with the staff who took part (`participant_ids`) and whether another contact
+   * took part too (`shared_with_others`), newest first.
+   */
+  exportRows(m: EntityManager, ids: string[], contactId: string): Promise<(Record<string, unknown> & { shared_with_others: boolean })[]> {
+    return queryRows(
+      m,
+      `SELECT i.*,
+              ARRAY(SELECT p.user_id::text FROM interaction_participants p WHERE p.interaction_id = i.id ORDER BY 1) AS participant_ids,
+              EXISTS (SELECT 1 FROM interaction_contacts o WHERE o.interaction_id = i.id AND o.contact_id <> $2) AS shared_with_others
+         FROM interactions i WHERE i.id = ANY($1::uuid[]) ORDER BY i.occurred_at DESC`,
+      [ids, contactId],
+    );
   }
 
   /** Erasure: what was said with this contact alone is about them; the summary goes, the fact stays. */

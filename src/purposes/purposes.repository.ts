@@ -74,6 +74,19 @@ export class PurposesRepository {
     return new Map(rows.map((r) => [r.id, { key: r.key, legal_basis: r.legal_basis }]));
   }
 
+  /** The export's `purposes` section: what each purpose concerned is for, on which legal basis, kept how long. */
+  async describedByKeys(
+    m: EntityManager,
+    keys: string[],
+  ): Promise<{ key: string; name: string; description: string; legal_basis: string; data_categories: string[]; retention_days: number | null; retired_at: Date | null }[]> {
+    if (keys.length === 0) return [];
+    return queryRows(
+      m,
+      'SELECT key, name, description, legal_basis, data_categories, retention_days, retired_at FROM purposes WHERE key = ANY($1::text[]) ORDER BY key',
+      [keys],
+    );
+  }
+
   async forReceipt(id: string): Promise<PurposeForReceipt> {
     const [p] = await queryRows<{ id: string; key: string; name: string; description: string; legal_basis: string; data_categories: string[] }>(
       this.tx.manager,

@@ -215,7 +215,7 @@ export class WebhookDeliveriesRepository implements PersonalDataHolder {
   // --- PersonalDataHolder ---
 
   async exportFor(m: EntityManager, contactId: string): Promise<ContactExportPart> {
-    const rows = await queryRows<Record<string, unknown>>(m, 'SELECT * FROM webhook_deliveries WHERE contact_id = $1 LIMIT 50000', [contactId]);
+    const rows = await queryRows<Record<string, unknown>>(m, 'SELECT * FROM webhook_deliveries WHERE contact_id = $1 ORDER BY created_at, id', [contactId]);
     return rows.length ? { other: { webhook_deliveries: rows.map(toPlain) } } : {};
   }
 

@@ -10,6 +10,8 @@ export interface ContactExportPart {
   followUps?: Record<string, unknown>[];
   consents?: Record<string, unknown>[];
   objections?: Record<string, unknown>[];
+  /** Recorded legal bases of the person (contract, legal obligation, …) per purpose, ended ones included. */
+  bases?: Record<string, unknown>[];
   disclosures?: Record<string, unknown>[];
   /** Every other record about the contact, by table name. */
   other?: Record<string, Record<string, unknown>[]>;

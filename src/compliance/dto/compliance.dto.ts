@@ -1,5 +1,40 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { lowerUuid } from '../../common/validation/transforms.js';
+
+export class ExportQueryDto {
+  /** The data-subject request this export answers: it is marked `done` (answeredWith `export`). */
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
+  requestId?: string;
+
+  /** `pdf`: a readable PDF for the person (same as `Accept: application/pdf`); `json` (default): machine-readable. */
+  @ApiProperty({ enum: ['json', 'pdf'], required: false })
+  @IsOptional() @IsIn(['json', 'pdf'])
+  format?: 'json' | 'pdf';
+}
+
+export class EraseContactDto {
+  /** The data-subject request this erasure answers: it is marked `done` (answeredWith `erasure`). */
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
+  requestId?: string;
+}
+
+/** A purpose the export concerns (one the person consented to, objected to, has a basis for, or was disclosed under). */
+export class ExportPurposeDto {
+  key: string;
+  name: string;
+  description: string;
+  /** The purpose's legal basis (GDPR Art. 6(1)). */
+  legalBasis: string;
+  @ApiProperty({ type: [String] })
+  dataCategories: string[];
+  /** How long data is kept after the basis ends; null when the purpose sets none. */
+  @ApiProperty({ type: Number, nullable: true })
+  retentionDays: number | null;
+  @ApiProperty({ type: String, nullable: true })
+  retiredAt: string | null;
+}
 
 export class ConsentCoverageQueryDto {
   /** Purpose key. */
@@ -44,8 +79,15 @@ export class ContactExportResponseDto {
   consents: Record<string, unknown>[];
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
   objections: Record<string, unknown>[];
+  /** Recorded legal bases of the person (contract, legal obligation, …), ended ones included. */
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  bases: Record<string, unknown>[];
+  /** Which recipient received which fields, when (and what was withheld, with the reason). */
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
   disclosures: Record<string, unknown>[];
+  /** The purposes concerned, with their legal basis and retention. */
+  @ApiProperty({ type: [ExportPurposeDto] })
+  purposes: ExportPurposeDto[];
   /** Every other record that refers to the contact, by table. */
   @ApiProperty({ type: 'object', additionalProperties: { type: 'array', items: { type: 'object' } } })
   other: Record<string, Record<string, unknown>[]>;

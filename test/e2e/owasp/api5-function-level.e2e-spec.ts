@@ -157,6 +157,10 @@ const MATRIX: [route: string, allowed: Allowed, why: string][] = [
   ['GET /contacts/:id/export', [A, C], 'Compliance section'],
   ['POST /contacts/:id/erase', [A, C], 'Compliance section'],
   ['GET /reports/consent-coverage', [A, C], 'Compliance section'],
+  ['POST /subject-requests', [A, C], 'Compliance section: data-subject requests (admin, compliance)'],
+  ['GET /subject-requests', [A, C], 'Compliance section: data-subject requests (admin, compliance)'],
+  ['GET /subject-requests/:id', [A, C], 'Compliance section: data-subject requests (admin, compliance)'],
+  ['PATCH /subject-requests/:id', [A, C], 'Compliance section: data-subject requests (admin, compliance)'],
 ];
 
 const key = (h: Pick<Handler, 'method' | 'path'>) => `${h.method} ${h.path}`;
