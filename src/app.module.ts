@@ -23,6 +23,7 @@ import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { InteractionsModule } from './interactions/interactions.module.js';
 import { NetworksModule } from './networks/networks.module.js';
+import { ConnectionsModule } from './connections/connections.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PurposesModule } from './purposes/purposes.module.js';
 import { RecipientsModule } from './recipients/recipients.module.js';
@@ -48,6 +49,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     EventsModule,
     FollowUpsModule,
     NetworksModule,
+    ConnectionsModule,
     EngagementReportsModule,
     ConsentModule,
     PurposesModule,

@@ -37,6 +37,7 @@ export const TABLE_OWNERS = {
   network_reviews: 'networks',
   network_review_scores: 'networks',
   conflicts_of_interest: 'networks',
+  contact_connections: 'connections', // contacts who know each other (issue 14)
 
   // GDPR: the consent gate and what it discloses
   purposes: 'purposes',
@@ -65,6 +66,8 @@ export const PERSONAL_DATA_HOLDERS: readonly Table[] = [
   'contact_keys', // the contact's data key: deleted on erasure (crypto-shredding of the audit values)
   'audit_events', // before/after values sealed under the contact's key
   'contact_affiliations',
+  'contact_connections', // both ends reference contacts
+  'network_memberships', // member_contact_id: a contact as a network member
   'interaction_contacts',
   'follow_ups',
   'event_attendees',

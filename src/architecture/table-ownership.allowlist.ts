@@ -38,6 +38,9 @@ export const FOREIGN_TABLE_ALLOWLIST: Readonly<Record<string, readonly Table[]>>
     'users',
   ],
   'src/interactions/relationships.query.ts': ['contacts', 'users'],
+  // Warm introductions: the recursive walk over connections steps on live contacts only and joins the staff who
+  // know each contact reached (authors and participants of its interactions).
+  'src/connections/introductions.query.ts': ['contacts', 'interaction_contacts', 'interaction_participants', 'interactions'],
   'src/events/event-summary.query.ts': ['follow_ups', 'interaction_contacts', 'interactions'],
   // An event's briefing (who on staff knows each attendee) and follow-through: one set-based statement each.
   'src/events/event-briefing.query.ts': ['contacts', 'follow_ups', 'interaction_contacts', 'interaction_participants', 'interactions'],

@@ -1,17 +1,21 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiConflicting, ApiMissing } from '../common/http/api-problems.js';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflicting, ApiMissing, ApiMissingOrStale } from '../common/http/api-problems.js';
+import { IfMatchHeader, type IfMatch } from '../common/http/etag.js';
 import { Access } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/role.js';
 import { Page, PageOf, PageQueryDto } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/uuid-param.dto.js';
 import {
+  ConflictParams,
   ConflictResponseDto,
   CreateConflictDto,
   CreateMembershipDto,
   CreateReviewDto,
+  MembershipParams,
   MembershipResponseDto,
+  UpdateMembershipDto,
   ReviewListResponseDto,
   ReviewResponseDto,
 } from './dto/network.dto.js';
@@ -42,6 +46,27 @@ export class NetworksController {
     return this.networks.listMemberships(id, q);
   }
 
+  /** Corrects or ends a membership (`until`; `null` reopens it). */
+  @Patch('organisations/:id/memberships/:membershipId')
+  @Access('staff')
+  @ApiMissingOrStale()
+  updateMembership(
+    @Param() { id, membershipId }: MembershipParams,
+    @Body() dto: UpdateMembershipDto,
+    @IfMatchHeader() ifMatch: IfMatch,
+  ): Promise<MembershipResponseDto> {
+    return this.networks.updateMembership(id, membershipId, dto, ifMatch);
+  }
+
+  /** The networks a contact belongs to (ended memberships included, `active: false`). */
+  @Get('contacts/:id/memberships')
+  @Access('staff', 'compliance')
+  @ApiOkResponse({ type: MembershipPage })
+  @ApiMissing()
+  contactMemberships(@Param() { id }: UuidParam, @Query() q: PageQueryDto): Promise<Page<MembershipResponseDto>> {
+    return this.networks.membershipsOfContact(id, q);
+  }
+
   /** Scores the network on the eleven success factors of production networks (1–5 each). */
   @Post('organisations/:id/reviews')
   @Access('staff')
@@ -66,6 +91,16 @@ export class NetworksController {
   @ApiConflicting('Already declared')
   declareConflict(@Param() { id }: UuidParam, @Body() dto: CreateConflictDto, @CurrentPrincipal() p: Principal): Promise<ConflictResponseDto> {
     return this.networks.declareConflict(id, dto, p);
+  }
+
+  /** Withdraws a declared conflict of interest (it no longer holds): staff their own, admins any. */
+  @Delete('users/:id/conflicts/:conflictId')
+  @HttpCode(204)
+  @Access('staff')
+  @ApiNoContentResponse({ description: 'Withdrawn' })
+  @ApiMissing()
+  withdrawConflict(@Param() { id, conflictId }: ConflictParams, @CurrentPrincipal() p: Principal): Promise<void> {
+    return this.networks.withdrawConflict(id, conflictId, p);
   }
 
   @Get('users/:id/conflicts')

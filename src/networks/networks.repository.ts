@@ -27,15 +27,82 @@ export interface ReviewRow {
 export class NetworksRepository {
   async insertMembership(
     m: EntityManager,
-    r: { networkId: string; memberOrganisationId: string | null; userId: string | null; role: string | null; since: string | null; until: string | null; createdBy: string | null },
+    r: {
+      networkId: string;
+      memberOrganisationId: string | null;
+      userId: string | null;
+      memberContactId: string | null;
+      role: string | null;
+      since: string | null;
+      until: string | null;
+      createdBy: string | null;
+    },
   ): Promise<string> {
     const [{ id }] = await queryRows<{ id: string }>(
       m,
-      `INSERT INTO network_memberships (network_id, member_organisation_id, user_id, role, since, until, created_by)
-       VALUES ($1, $2, $3, $4, $5::date, $6::date, $7) RETURNING id`,
-      [r.networkId, r.memberOrganisationId, r.userId, r.role, r.since, r.until, r.createdBy],
+      `INSERT INTO network_memberships (network_id, member_organisation_id, user_id, member_contact_id, role, since, until, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6::date, $7::date, $8) RETURNING id`,
+      [r.networkId, r.memberOrganisationId, r.userId, r.memberContactId, r.role, r.since, r.until, r.createdBy],
     );
     return id;
+  }
+
+  /** Whether the contact has a membership of the network that has not ended. */
+  async contactIsActiveMember(m: EntityManager, networkId: string, contactId: string): Promise<boolean> {
+    const rows = await queryRows(
+      m,
+      `SELECT 1 FROM network_memberships WHERE network_id = $1 AND member_contact_id = $2 AND (until IS NULL OR until >= current_date)`,
+      [networkId, contactId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Sets the given columns (role, since, until) and bumps the version. */
+  async updateMembership(m: EntityManager, id: string, values: { role?: string | null; since?: string | null; until?: string | null }): Promise<void> {
+    const params: unknown[] = [id];
+    const sets = ['version = version + 1'];
+    if (values.role !== undefined) sets.push(`role = $${params.push(values.role)}`);
+    if (values.since !== undefined) sets.push(`since = $${params.push(values.since)}::date`);
+    if (values.until !== undefined) sets.push(`until = $${params.push(values.until)}::date`);
+    await m.query(`UPDATE network_memberships SET ${sets.join(', ')} WHERE id = $1`, params);
+  }
+
+  /** The networks a contact belongs to (ended memberships included), oldest first: limit + 1 rows after the cursor. */
+  listMembershipsOfContact(m: EntityManager, contactId: string, cursor: string | undefined, limit: number): Promise<MembershipRow[]> {
+    const params: unknown[] = [contactId];
+    const after = afterCreated(cursor, 'nm', 'asc', (v) => `$${params.push(v)}`);
+    return membershipRows(m, `nm.member_contact_id = $1 ${after ? `AND ${after}` : ''}`, params, `ORDER BY nm.created_at, nm.id LIMIT ${limit + 1}`);
+  }
+
+  /** The contact's memberships as stored (export). */
+  rawMembershipsOfContact(m: EntityManager, contactId: string): Promise<Record<string, unknown>[]> {
+    return queryRows(m, 'SELECT * FROM network_memberships WHERE member_contact_id = $1 ORDER BY created_at, id', [contactId]);
+  }
+
+  /** Erasure: the person's memberships go. */
+  async deleteMembershipsOfContact(m: EntityManager, contactId: string): Promise<void> {
+    await m.query('DELETE FROM network_memberships WHERE member_contact_id = $1', [contactId]);
+  }
+
+  /**
+   * Merge, set-based: a membership of the duplicate in a network the survivor is already a member of is dropped
+   * (the survivor's is kept), the others move to the survivor.
+   */
+  async moveMemberships(m: EntityManager, survivorId: string, duplicateId: string): Promise<{ moved: number; dropped: number }> {
+    const dropped = await queryRows(
+      m,
+      `DELETE FROM network_memberships d WHERE d.member_contact_id = $2
+          AND EXISTS (SELECT 1 FROM network_memberships s WHERE s.member_contact_id = $1 AND s.network_id = d.network_id)
+       RETURNING 1`,
+      [survivorId, duplicateId],
+    );
+    // Two memberships of the duplicate in the same network stay two: they were already both there.
+    const moved = await queryRows(
+      m,
+      'UPDATE network_memberships SET member_contact_id = $1, version = version + 1 WHERE member_contact_id = $2 RETURNING 1',
+      [survivorId, duplicateId],
+    );
+    return { moved: moved.length, dropped: dropped.length };
   }
 
   async findMembership(m: EntityManager, id: string): Promise<MembershipRow | undefined> {
@@ -119,6 +186,10 @@ export class NetworksRepository {
       [c.userId, c.organisationId, c.description, c.declaredBy],
     );
     return id;
+  }
+
+  async deleteConflict(m: EntityManager, id: string): Promise<void> {
+    await m.query('DELETE FROM conflicts_of_interest WHERE id = $1', [id]);
   }
 
   async findConflict(m: EntityManager, id: string): Promise<ConflictRow | undefined> {

@@ -3,6 +3,8 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { actorIdOf, type Principal } from '../auth/role.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
+import { assertIfMatch, IfMatch } from '../common/http/etag.js';
+import { ContactsRepository } from '../contacts/contacts.repository.js';
 import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { iso } from '../database/sql.js';
@@ -15,6 +17,7 @@ import {
   CreateReviewDto,
   FactorTrendDto,
   MembershipResponseDto,
+  UpdateMembershipDto,
   ReviewListResponseDto,
   ReviewResponseDto,
   SUCCESS_FACTORS,
@@ -30,6 +33,8 @@ const toMembership = (r: MembershipRow): MembershipResponseDto => ({
   memberOrganisationName: r.member_organisation_name,
   userId: r.user_id,
   userName: r.user_name,
+  memberContactId: r.member_contact_id,
+  networkName: r.network_name,
   role: r.role,
   since: r.since,
   until: r.until,
@@ -78,14 +83,16 @@ export class NetworksService {
     private readonly repo: NetworksRepository,
     private readonly organisations: OrganisationsRepository,
     private readonly users: UsersRepository,
+    private readonly contacts: ContactsRepository,
   ) {}
 
   /** Memberships go into organisations of kind `network` only (409 `NOT_A_NETWORK` otherwise). */
   async addMembership(networkId: string, dto: CreateMembershipDto, p: Principal): Promise<MembershipResponseDto> {
     const m = this.tx.manager;
-    if ((dto.memberOrganisationId === undefined) === (dto.userId === undefined)) {
-      throw new ValidationFailedError('Give exactly one of memberOrganisationId and userId', [
-        { field: 'memberOrganisationId', message: 'exactly one of memberOrganisationId and userId is required' },
+    const members = [dto.memberOrganisationId, dto.userId, dto.memberContactId].filter((v) => v !== undefined && v !== null);
+    if (members.length !== 1) {
+      throw new ValidationFailedError('Give exactly one of memberOrganisationId, userId and memberContactId', [
+        { field: 'memberOrganisationId', message: 'exactly one of memberOrganisationId, userId and memberContactId is required' },
       ]);
     }
     if (dto.since && dto.until && dto.until < dto.since) {
@@ -101,18 +108,54 @@ export class NetworksService {
     if (dto.userId) {
       if (!(await this.users.exists(m, dto.userId))) throw new NotFoundError('User', dto.userId);
     }
+    if (dto.memberContactId) {
+      if (!(await this.contacts.existsLive(m, dto.memberContactId))) throw new NotFoundError('Contact', dto.memberContactId);
+      if (await this.repo.contactIsActiveMember(m, networkId, dto.memberContactId)) {
+        throw new ConflictError('MEMBERSHIP_EXISTS', 'The contact is already a member of this network');
+      }
+    }
     const id = await this.repo.insertMembership(m, {
       networkId,
       memberOrganisationId: dto.memberOrganisationId ?? null,
       userId: dto.userId ?? null,
+      memberContactId: dto.memberContactId ?? null,
       role: dto.role ?? null,
       since: dto.since ?? null,
       until: dto.until ?? null,
       createdBy: actorIdOf(p),
     });
     const created = toMembership((await this.repo.findMembership(m, id))!);
-    await this.audit.record({ action: 'create', entityType: 'network_membership', entityId: id, after: created });
+    await this.audit.record({ action: 'create', entityType: 'network_membership', entityId: id, contactId: dto.memberContactId ?? null, after: created });
     return created;
+  }
+
+  /** Corrects or ends a membership (`until`); If-Match honoured. */
+  async updateMembership(networkId: string, membershipId: string, dto: UpdateMembershipDto, ifMatch: IfMatch): Promise<MembershipResponseDto> {
+    const m = this.tx.manager;
+    if (!(await this.organisations.exists(m, networkId))) throw new NotFoundError('Organisation', networkId);
+    const row = await this.repo.findMembership(m, membershipId);
+    if (!row || row.network_id !== networkId) throw new NotFoundError('Membership', membershipId);
+    assertIfMatch(ifMatch, row.version);
+    const since = dto.since !== undefined ? dto.since : row.since;
+    const until = dto.until !== undefined ? dto.until : row.until;
+    if (since && until && until < since) {
+      throw new ValidationFailedError('until is before since', [{ field: 'until', message: 'until must not be before since' }]);
+    }
+    const before = toMembership(row);
+    await this.repo.updateMembership(m, membershipId, { role: dto.role, since: dto.since, until: dto.until });
+    const after = toMembership((await this.repo.findMembership(m, membershipId))!);
+    const action = dto.until && !row.until ? 'end' : 'update';
+    await this.audit.record({ action, entityType: 'network_membership', entityId: membershipId, contactId: row.member_contact_id, before, after });
+    return after;
+  }
+
+  /** The networks the contact is (or was) a member of, oldest membership first. */
+  async membershipsOfContact(contactId: string, q: PageQueryDto): Promise<Page<MembershipResponseDto>> {
+    const m = this.tx.manager;
+    if (!(await this.contacts.exists(m, contactId))) throw new NotFoundError('Contact', contactId);
+    const limit = pageSize(q);
+    const rows = await this.repo.listMembershipsOfContact(m, contactId, q.cursor, limit);
+    return toPage(rows, limit, toMembership, (r) => [r.created_key, r.id]);
   }
 
   async listMemberships(networkId: string, q: PageQueryDto): Promise<Page<MembershipResponseDto>> {
@@ -175,6 +218,16 @@ export class NetworksService {
     const created = toConflict((await this.repo.findConflict(m, id))!);
     await this.audit.record({ action: 'create', entityType: 'conflict_of_interest', entityId: id, after: created });
     return created;
+  }
+
+  /** Withdraws a declared conflict of interest (it no longer holds): staff their own, admins any; audited. */
+  async withdrawConflict(userId: string, conflictId: string, p: Principal): Promise<void> {
+    if (p.role !== 'admin' && p.userId !== userId) throw new ForbiddenError('Staff may only withdraw their own conflicts of interest');
+    const m = this.tx.manager;
+    const row = await this.repo.findConflict(m, conflictId);
+    if (!row || row.user_id !== userId) throw new NotFoundError('Conflict of interest', conflictId);
+    await this.repo.deleteConflict(m, conflictId);
+    await this.audit.record({ action: 'withdraw', entityType: 'conflict_of_interest', entityId: conflictId, before: toConflict(row) });
   }
 
   async listConflicts(userId: string, q: PageQueryDto, p: Principal): Promise<Page<ConflictResponseDto>> {

@@ -4,13 +4,17 @@ import { IsDateString, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID
 import { lowerUuid, OptionalNotNull, ISO_DATE_MAX } from '../../common/validation/transforms.js';
 
 export class CreateMembershipDto {
-  /** The member organisation (exactly one of `memberOrganisationId`, `userId`). */
+  /** The member organisation (exactly one of `memberOrganisationId`, `userId`, `memberContactId`). */
   @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   memberOrganisationId?: string;
 
-  /** The staff member taking part (exactly one of `memberOrganisationId`, `userId`). */
+  /** The staff member taking part (exactly one of `memberOrganisationId`, `userId`, `memberContactId`). */
   @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   userId?: string;
+
+  /** An external person who is a member (exactly one of `memberOrganisationId`, `userId`, `memberContactId`). */
+  @Transform(lowerUuid) @IsOptional() @IsUUID('all')
+  memberContactId?: string;
 
   /** Free text, e.g. `member`, `board`, `speaker`. */
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
@@ -31,6 +35,9 @@ export class MembershipResponseDto {
   memberOrganisationName: string | null;
   userId: string | null;
   userName: string | null;
+  memberContactId: string | null;
+  /** The network's name (useful in a contact's list of memberships). */
+  networkName: string;
   role: string | null;
   since: string | null;
   until: string | null;
@@ -38,6 +45,37 @@ export class MembershipResponseDto {
   active: boolean;
   version: number;
   createdAt: string;
+}
+
+export class MembershipParams {
+  @Transform(lowerUuid) @ApiProperty({ format: 'uuid' }) @IsUUID('all')
+  id: string;
+
+  @Transform(lowerUuid) @ApiProperty({ format: 'uuid' }) @IsUUID('all')
+  membershipId: string;
+}
+
+/** Corrects or ends a membership: `until` ends it (null reopens it); `null` clears `role` or `since`. */
+export class UpdateMembershipDto {
+  @ApiProperty({ type: String, nullable: true, required: false, maxLength: 100 })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
+  role?: string | null;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, required: false })
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
+  since?: string | null;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, required: false })
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
+  until?: string | null;
+}
+
+export class ConflictParams {
+  @Transform(lowerUuid) @ApiProperty({ format: 'uuid' }) @IsUUID('all')
+  id: string;
+
+  @Transform(lowerUuid) @ApiProperty({ format: 'uuid' }) @IsUUID('all')
+  conflictId: string;
 }
 
 /** The eleven success factors of production networks. */

@@ -55,6 +55,7 @@ const MATRIX: [route: string, allowed: Allowed, why: string][] = [
   ['GET /organisations/:id/interactions', [A, S, C], 'a read of interactions'],
   ['POST /organisations/:id/memberships', [A, S], 'networks are organisations: staff write'],
   ['GET /organisations/:id/memberships', [A, S, C], 'staff; compliance reads'],
+  ['PATCH /organisations/:id/memberships/:membershipId', [A, S], 'networks are organisations: staff edit and end memberships'],
   ['POST /organisations/:id/reviews', [A, S], 'network reviews: staff write (README)'],
   ['GET /organisations/:id/reviews', [A, S, C], 'staff; compliance reads'],
 
@@ -75,6 +76,11 @@ const MATRIX: [route: string, allowed: Allowed, why: string][] = [
   ['POST /contacts/:id/affiliations', [A, S], 'an edit of a contact'],
   ['GET /contacts/:id/interactions', [A, S, C], 'a read'],
   ['GET /contacts/:id/relationships', [A, S, C], 'a read'],
+  ['GET /contacts/:id/connections', [A, S, C], 'a read'],
+  ['POST /contacts/:id/connections', [A, S], 'an edit of contacts'],
+  ['DELETE /contacts/:id/connections/:connectionId', [A, S], 'an edit of contacts'],
+  ['GET /contacts/:id/introductions', [A, S, C], 'a read (who can introduce us)'],
+  ['GET /contacts/:id/memberships', [A, S, C], 'a read'],
 
   // Interactions, events, follow-ups, networks
   ['POST /interactions', [A, S], 'staff: interactions; compliance cannot create interactions'],
@@ -104,6 +110,7 @@ const MATRIX: [route: string, allowed: Allowed, why: string][] = [
   ['GET /users/:id/relationships', [A, S, C], 'a read'],
   ['POST /users/:id/conflicts', [A, S], 'staff declare their own (README)'],
   ['GET /users/:id/conflicts', [A, S, C], 'staff their own; compliance reads'],
+  ['DELETE /users/:id/conflicts/:conflictId', [A, S], 'staff withdraw their own (README)'],
   ['GET /reports/network', [A, S, C], 'engagement report (README); not in the contract\'s compliance section'],
   ['GET /reports/follow-ups', [A, C], 'listed in the contract\'s Compliance section: "staff and integration keys get 403"'],
 
