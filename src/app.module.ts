@@ -10,6 +10,8 @@ import { RequestInterceptor } from './database/request.interceptor.js';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
 import { strictValidationPipe } from './common/validation/validation.pipe.js';
 import { ComplianceModule } from './compliance/compliance.module.js';
+import { ComplianceReportsModule } from './compliance-reports/compliance-reports.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { SubjectRequestsModule } from './subject-requests/subject-requests.module.js';
 import { ConsentModule } from './consent/consent.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
@@ -57,6 +59,8 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     DisclosuresModule,
     WebhooksModule,
     ComplianceModule,
+    ComplianceReportsModule,
+    RetentionModule,
     SubjectRequestsModule,
     AuditTrailModule,
   ],

@@ -51,6 +51,7 @@ export const TABLE_OWNERS = {
   signing_keys: 'disclosures', // Ed25519 keys of the disclosure receipts (JWKS)
   webhook_deliveries: 'webhooks', // Art. 19 notifications to recipients
   subject_requests: 'subject-requests', // the register of data-subject requests (Art. 12(3))
+  retention_runs: 'retention', // each run of the retention rule (manual or the daily job)
 } as const satisfies Record<string, string>;
 
 export type Table = keyof typeof TABLE_OWNERS;

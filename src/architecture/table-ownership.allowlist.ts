@@ -22,6 +22,21 @@ export const FOREIGN_TABLE_ALLOWLIST: Readonly<Record<string, readonly Table[]>>
   // Consent coverage of a purpose (a compliance report): consents counted over live contacts.
   'src/compliance/consent-coverage.query.ts': ['consents', 'contacts'],
 
+  // Retention (set-based, read-only): who is due for erasure — contacts with their consents (and the purposes'
+  // retentionDays), recorded bases and interactions; and the same facts for one contact, for the pure rule.
+  'src/retention/retention.query.ts': ['consents', 'contacts', 'interaction_contacts', 'interactions', 'legal_bases', 'purposes'],
+  // Compliance reports: the Art. 30 record (purposes with the recipients that received data or are named in
+  // consents), disclosures per recipient and month, consents expiring, the subject-request register's timeliness.
+  'src/compliance-reports/compliance-reports.query.ts': [
+    'consents',
+    'contacts',
+    'disclosure_items',
+    'disclosures',
+    'purposes',
+    'recipients',
+    'subject_requests',
+  ],
+
   // Read-only, set-based: the consent gate's query (one statement for 1 or 10,000 contacts, the hot path) and the
   // consent-expiry scan read whether the contact exists and is erased.
   'src/consent/consent-expiry.query.ts': ['contacts'],

@@ -18,6 +18,10 @@ export const appConfig = registerAs('app', () => ({
   webhookRetryWindowSeconds: Number(process.env.WEBHOOK_RETRY_WINDOW_SECONDS ?? 72 * 3600),
   webhookTimeoutMs: Number(process.env.WEBHOOK_TIMEOUT_MS ?? 10_000),
   consentExpiryScanIntervalMs: Number(process.env.CONSENT_EXPIRY_SCAN_INTERVAL_MS ?? 60_000),
+  /** Retention: days without activity after which a contact with no live consent or basis is due for erasure. */
+  retentionDaysNoBasis: Number(process.env.RETENTION_DAYS_NO_BASIS ?? 730),
+  /** Retention: erase due contacts by a daily job (otherwise only on POST /retention/run). */
+  retentionEnforce: process.env.RETENTION_ENFORCE === 'true',
 }));
 
 export const auditConfig = registerAs('audit', () => ({

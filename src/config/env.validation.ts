@@ -59,6 +59,8 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(31_536_000) AUDIT_CHECKPOINT_INTERVAL_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600_000) HTTP_HEADERS_TIMEOUT_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) HTTP_REQUEST_TIMEOUT_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(36_500) RETENTION_DAYS_NO_BASIS?: number;
+  @IsOptional() @Transform(toBool) @IsBoolean() RETENTION_ENFORCE?: boolean;
 }
 
 export function validateEnv(config: Record<string, unknown>): EnvironmentVariables {
