@@ -36,6 +36,31 @@ export class AffiliationsRepository {
     );
   }
 
+  /** FOR UPDATE on one affiliation; false when there is none. */
+  async lock(m: EntityManager, id: string): Promise<boolean> {
+    return (await queryRows(m, 'SELECT 1 FROM contact_affiliations WHERE id = $1 FOR UPDATE', [id])).length > 0;
+  }
+
+  /** Sets the fields given (undefined: kept), with a new version. */
+  async update(
+    m: EntityManager,
+    id: string,
+    c: { jobTitle?: string | null; department?: string | null; until?: string | null; primary?: boolean },
+  ): Promise<void> {
+    const params: unknown[] = [id];
+    const sets: string[] = [];
+    const s = (col: string, v: unknown) => sets.push(`${col} = $${params.push(v)}`);
+    if (c.jobTitle !== undefined) s('job_title', c.jobTitle);
+    if (c.department !== undefined) s('department', c.department);
+    if (c.until !== undefined) s('until', c.until);
+    if (c.primary !== undefined) s('is_primary', c.primary);
+    if (sets.length === 0) return;
+    await m.query(
+      `UPDATE contact_affiliations SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1`,
+      params,
+    );
+  }
+
   /** Inserts an affiliation; its id. */
   async insert(m: EntityManager, a: NewAffiliation): Promise<string> {
     const [row] = await queryRows<{ id: string }>(

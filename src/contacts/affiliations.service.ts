@@ -10,9 +10,13 @@ import { toContactResponse } from './contact.mapper.js';
 import { ContactsRepository } from './contacts.repository.js';
 import { ContactsService } from './contacts.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
-import { AffiliationResponseDto, CreateAffiliationDto } from './dto/affiliation.dto.js';
+import { AffiliationResponseDto, CreateAffiliationDto, UpdateAffiliationDto } from './dto/affiliation.dto.js';
+import { assertIfMatch, IfMatch } from '../common/http/etag.js';
+import { todayUtc } from './key-dates.js';
 import { ContactResponseDto } from './dto/contact.response.dto.js';
 import { ListContactsQueryDto } from './dto/search-contacts.dto.js';
+
+const FIELD_OF_COLUMN: Record<string, string> = { organisation_id: 'organisationId', job_title: 'jobTitle' };
 
 /** A contact's roles at organisations over time. */
 @Injectable()
@@ -88,6 +92,68 @@ export class AffiliationsService {
     }
     await this.audit.recordMany(events);
     return created;
+  }
+
+  /**
+   * Ends or corrects a role. Ending the primary role (`until` today or earlier, UTC) clears the contact's current
+   * organisation — and its job title when that is the role's — and notifies the recipients that received the
+   * contact's data (`contact.rectified`); making a current role primary makes its organisation the contact's.
+   */
+  async update(contactId: string, id: string, dto: UpdateAffiliationDto, ifMatch: IfMatch): Promise<AffiliationResponseDto> {
+    const m = this.tx.manager;
+    const contact = await this.contacts.load(contactId, true);
+    const exists = await this.repo.lock(m, id);
+    const beforeRow = exists ? await this.repo.findById(m, id) : undefined;
+    if (!beforeRow || beforeRow.contact_id !== contactId) throw new NotFoundError('Affiliation', id);
+    assertIfMatch(ifMatch, beforeRow.version);
+    if (contact.erased_at) throw new ConflictError('CONTACT_ERASED', `Contact ${contactId} was erased`);
+    const until = dto.until === undefined ? beforeRow.until : dto.until;
+    if (until && beforeRow.since && until < beforeRow.since) {
+      throw new ValidationFailedError('until must not be before since', [
+        { field: 'until', message: 'until must not be before since' },
+      ]);
+    }
+    const before = toAffiliationResponse(beforeRow);
+    if (dto.primary === true && !beforeRow.is_primary) await this.repo.clearPrimary(m, contactId);
+    await this.repo.update(m, id, {
+      jobTitle: dto.jobTitle,
+      department: dto.department,
+      until: dto.until,
+      primary: dto.primary === undefined || dto.primary === beforeRow.is_primary ? undefined : dto.primary,
+    });
+    const afterRow = (await this.repo.findById(m, id))!;
+    const after = toAffiliationResponse(afterRow);
+    const events: AuditInput[] = [
+      { action: 'update', entityType: 'contact_affiliation', entityId: id, contactId, before, after },
+    ];
+    const ended = afterRow.until !== null && afterRow.until <= todayUtc();
+    const sets: [string, unknown][] = [];
+    if (afterRow.is_primary && ended) {
+      // The role the contact's current organisation came from is over: the contact no longer works there.
+      if (contact.organisation_id === afterRow.organisation_id) sets.push(['organisation_id', null]);
+      if (sets.length && contact.job_title !== null && [beforeRow.job_title, afterRow.job_title].includes(contact.job_title)) {
+        sets.push(['job_title', null]);
+      }
+    } else if (afterRow.is_primary && !ended && (dto.primary === true || dto.jobTitle !== undefined)) {
+      if (contact.organisation_id !== afterRow.organisation_id) sets.push(['organisation_id', afterRow.organisation_id]);
+      if (afterRow.job_title && afterRow.job_title !== contact.job_title) sets.push(['job_title', afterRow.job_title]);
+    }
+    if (sets.length) {
+      const updated = await this.contactRows.update(m, contactId, sets);
+      events.push({
+        action: 'update',
+        entityType: 'contact',
+        entityId: contactId,
+        contactId,
+        before: toContactResponse(contact),
+        after: toContactResponse(updated),
+      });
+      // Art. 19, as for any rectification: the changed fields' names (recipients that received one of them hear).
+      const rectified = { type: 'contact.rectified' as const, contactId, fields: sets.map(([col]) => FIELD_OF_COLUMN[col]) };
+      await this.notifier.notifyContactEvent(rectified);
+    }
+    await this.audit.recordMany(events);
+    return after;
   }
 
   /** People at an organisation: its current contacts and those with a current role there. */

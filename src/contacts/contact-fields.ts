@@ -18,6 +18,7 @@ export const CONTACT_FIELDS: Readonly<Record<string, string>> = {
   ownerId: 'owner_id',
   preferredLanguage: 'preferred_language',
   socialProfiles: 'social_profiles',
+  keyDates: 'key_dates',
 };
 export const CONTACT_FIELD_NAMES = Object.keys(CONTACT_FIELDS);
 
@@ -32,6 +33,8 @@ export function contactFieldValue(field: string, raw: unknown): unknown {
       return asRecords(raw).map((p) => ({ number: p.number, label: p.label ?? null }));
     case 'tags':
       return raw ?? [];
+    case 'keyDates':
+      return asRecords(raw).map((k) => ({ kind: k.kind, date: k.date, label: k.label ?? null }));
     default:
       return raw ?? null;
   }

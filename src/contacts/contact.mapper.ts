@@ -15,6 +15,7 @@ export interface ContactRow {
   notes: string | null;
   preferred_language: string | null;
   social_profiles: { linkedin?: string; xing?: string } | null;
+  key_dates: { kind: string; date: string; label?: string | null }[];
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -30,7 +31,7 @@ export interface ContactRow {
 export const contactColumns = (
   a = 'c',
 ) => `${a}.id, ${a}.given_name, ${a}.family_name, ${a}.emails, ${a}.phones,
-  ${a}.organisation_id, ${a}.job_title, ${a}.tags, ${a}.owner_id, ${a}.notes, ${a}.preferred_language, ${a}.social_profiles, ${a}.version, ${a}.created_at, ${a}.updated_at, ${a}.archived_at, ${a}.erased_at, ${a}.merged_into_id,
+  ${a}.organisation_id, ${a}.job_title, ${a}.tags, ${a}.owner_id, ${a}.notes, ${a}.preferred_language, ${a}.social_profiles, ${a}.key_dates, ${a}.version, ${a}.created_at, ${a}.updated_at, ${a}.archived_at, ${a}.erased_at, ${a}.merged_into_id,
   ${a}.last_interaction_at, ${a}.created_at::text AS created_key`;
 export const CONTACT_COLUMNS = contactColumns('c');
 

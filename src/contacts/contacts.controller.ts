@@ -39,7 +39,12 @@ import { RejectConsentFieldsInterceptor } from './consent-fields.interceptor.js'
 import { ContactImportService, ImportFormat } from './contact-import.service.js';
 import { ContactMergeService } from './contact-merge.service.js';
 import { ContactsService } from './contacts.service.js';
-import { AffiliationResponseDto, CreateAffiliationDto } from './dto/affiliation.dto.js';
+import {
+  AffiliationIdParam,
+  AffiliationResponseDto,
+  CreateAffiliationDto,
+  UpdateAffiliationDto,
+} from './dto/affiliation.dto.js';
 import {
   ContactDuplicatesResponseDto,
   ContactResponseDto,
@@ -222,6 +227,22 @@ export class ContactsController {
     @Body() dto: CreateAffiliationDto,
   ): Promise<AffiliationResponseDto> {
     return this.affiliations.create(id, dto);
+  }
+
+  /**
+   * Ends (`until`) or corrects a role (someone changed jobs). Ending the primary role clears the contact's current
+   * organisation and notifies recipients (`contact.rectified`). Honours `If-Match`.
+   */
+  @Patch(':id/affiliations/:affiliationId')
+  @Access('staff')
+  @ApiNotFoundResponse({ description: 'No such contact, or no such affiliation of it', type: ProblemDto })
+  @ApiPreconditionFailedResponse({ description: 'If-Match names a stale version', type: ProblemDto })
+  updateAffiliation(
+    @Param() { id, affiliationId }: AffiliationIdParam,
+    @Body() dto: UpdateAffiliationDto,
+    @IfMatchHeader() ifMatch: IfMatch,
+  ): Promise<AffiliationResponseDto> {
+    return this.affiliations.update(id, affiliationId, dto, ifMatch);
   }
 }
 

@@ -12,10 +12,13 @@ import { ContactsController, OrganisationContactsController } from './contacts.c
 import { AffiliationsPersonalData, ContactsPersonalData } from './contacts-personal-data.js';
 import { ContactsRepository } from './contacts.repository.js';
 import { ContactsService } from './contacts.service.js';
+import { KeyDatesController } from './key-dates.controller.js';
+import { KeyDatesRepository } from './key-dates.repository.js';
+import { KeyDatesService } from './key-dates.service.js';
 
 @Module({
   imports: [WebhooksModule, OrganisationsModule, UsersModule, PersonalDataModule],
-  controllers: [ContactsController, OrganisationContactsController],
+  controllers: [ContactsController, OrganisationContactsController, KeyDatesController],
   providers: [
     ContactsService,
     ContactMergeService,
@@ -23,6 +26,8 @@ import { ContactsService } from './contacts.service.js';
     AffiliationsService,
     ContactsRepository,
     AffiliationsRepository,
+    KeyDatesService,
+    KeyDatesRepository,
     ContactsPersonalData,
     AffiliationsPersonalData,
     RejectConsentFieldsInterceptor,

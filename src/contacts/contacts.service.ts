@@ -14,6 +14,7 @@ import { UsersRepository } from '../users/users.repository.js';
 import { OrganisationsRepository } from '../organisations/organisations.repository.js';
 import { ContactRow, toContactResponse } from './contact.mapper.js';
 import { CONTACT_FIELDS, normaliseEmails, normalisePhones } from './contact-fields.js';
+import { normaliseKeyDates } from './key-dates.js';
 import { ContactsRepository } from './contacts.repository.js';
 import { ContactResponseDto } from './dto/contact.response.dto.js';
 import { CreateContactDto } from './dto/create-contact.dto.js';
@@ -36,6 +37,8 @@ function storedValue(prop: keyof CreateContactDto, v: unknown): unknown {
       return JSON.stringify(normalisePhones(v as never));
     case 'tags':
       return Array.from(new Set((v as string[] | null) ?? []));
+    case 'keyDates':
+      return JSON.stringify(normaliseKeyDates(v as never));
     case 'socialProfiles': {
       const sp = (v ?? {}) as { linkedin?: string | null; xing?: string | null };
       return JSON.stringify({
@@ -50,7 +53,7 @@ function storedValue(prop: keyof CreateContactDto, v: unknown): unknown {
 
 /** A stored value in the form the response shows it, to tell whether a PATCH changes anything. */
 function asResponse(prop: keyof CreateContactDto, stored: unknown): unknown {
-  if (prop === 'emails' || prop === 'phones') return JSON.parse(stored as string);
+  if (prop === 'emails' || prop === 'phones' || prop === 'keyDates') return JSON.parse(stored as string);
   if (prop === 'socialProfiles') {
     const sp = JSON.parse(stored as string) as { linkedin?: string; xing?: string };
     return { linkedin: sp.linkedin ?? null, xing: sp.xing ?? null };

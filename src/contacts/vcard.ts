@@ -14,6 +14,8 @@ export interface VCardContact {
   preferredLanguage?: string | null;
   linkedinUrl?: string | null;
   xingUrl?: string | null;
+  /** The first birthday becomes BDAY, the first anniversary ANNIVERSARY (`--MMDD` when the year is unknown). */
+  keyDates?: { kind: string; date: string }[];
   updatedAt: Date;
 }
 
@@ -80,6 +82,11 @@ export function toVCard(c: VCardContact): string {
   if (c.preferredLanguage) lines.push(`LANG;PREF=1:${c.preferredLanguage}`);
   if (c.linkedinUrl) lines.push(`SOCIALPROFILE;SERVICE-TYPE=LinkedIn:${c.linkedinUrl}`);
   if (c.xingUrl) lines.push(`SOCIALPROFILE;SERVICE-TYPE=XING:${c.xingUrl}`);
+  for (const [kind, prop] of [['birthday', 'BDAY'], ['anniversary', 'ANNIVERSARY']] as const) {
+    const k = c.keyDates?.find((d) => d.kind === kind);
+    // RFC 6350 §4.3.1 date: YYYYMMDD, or --MMDD without a year.
+    if (k) lines.push(`${prop}:${k.date.length === 5 ? `--${k.date.replace('-', '')}` : k.date.replace(/-/g, '')}`);
+  }
   if (c.notes) lines.push(`NOTE:${escapeText(c.notes)}`);
   lines.push(`REV:${compactDate(c.updatedAt)}`);
   lines.push('END:VCARD');

@@ -26,6 +26,7 @@ const row = (over: Partial<InteractionRow> = {}): InteractionRow => ({
   reviewed_by: null,
   reviewed_at: null,
   flags: [],
+  topics: [],
   archived_at: null,
   version: 1,
   created_at: new Date(),

@@ -19,6 +19,7 @@ export interface InteractionRow {
   reviewed_by: string | null;
   reviewed_at: Date | null;
   flags: string[];
+  topics: string[];
   archived_at: Date | null;
   version: number;
   created_at: Date;
@@ -61,6 +62,7 @@ export function toInteractionResponse(r: InteractionRow, p: Principal, followUps
     competitionSensitive: r.competition_sensitive,
     authorId: r.author_id,
     flags: r.flags ?? [],
+    topics: r.topics ?? [],
     review: r.review_status
       ? { status: r.review_status, note: r.review_note, decidedBy: r.reviewed_by, decidedAt: iso(r.reviewed_at) }
       : null,
@@ -90,6 +92,7 @@ export const interactionAudit = (r: InteractionRow) => ({
   reviewStatus: r.review_status,
   authorId: r.author_id,
   flags: r.flags,
+  topics: r.topics,
   archivedAt: iso(r.archived_at),
   version: r.version,
 });

@@ -10,7 +10,7 @@ export type { InteractionRow } from './interaction.mapper.js';
 const INTERACTION_COLUMNS = `
   i.id, i.type, i.occurred_at, i.summary, i.author_id, i.author_credential_id, i.event_id, i.reciprocity,
   i.confidential, i.competition_sensitive, i.review_status, i.review_note, i.reviewed_by, i.reviewed_at,
-  i.flags, i.archived_at, i.version, i.created_at, i.updated_at, i.occurred_at::text AS occurred_key,
+  i.flags, i.topics, i.archived_at, i.version, i.created_at, i.updated_at, i.occurred_at::text AS occurred_key,
   ARRAY(SELECT x.contact_id::text FROM interaction_contacts x WHERE x.interaction_id = i.id ORDER BY 1) AS contact_ids,
   ARRAY(SELECT x.organisation_id::text FROM interaction_organisations x WHERE x.interaction_id = i.id ORDER BY 1) AS organisation_ids,
   ARRAY(SELECT x.user_id::text FROM interaction_participants x WHERE x.interaction_id = i.id ORDER BY 1) AS participant_ids`;
@@ -26,6 +26,7 @@ export interface NewInteraction {
   confidential: boolean;
   competitionSensitive: boolean;
   flags: string[];
+  topics: string[];
 }
 
 export interface InteractionChanges {
@@ -38,6 +39,7 @@ export interface InteractionChanges {
   confidential?: boolean;
   /** A changed competition-sensitivity: the review starts over (pending) or ends (null). */
   competitionSensitive?: boolean;
+  topics?: string[];
 }
 
 /** Filters of an interaction list (alias `i`); the timelines add theirs. */
@@ -47,6 +49,11 @@ export interface InteractionFilter {
   authorId?: string;
   eventId?: string;
   contactId?: string;
+  /** Carrying this topic (GIN index on topics). */
+  topic?: string;
+  /** occurred_at ≥ from, < to. */
+  from?: Date;
+  to?: Date;
   /** Interactions linked to the organisation or with one of its people. */
   organisationId?: string;
   /** Keyset cursor: before (occurred_at, id). */
@@ -68,10 +75,10 @@ export class InteractionsRepository {
     const [{ id }] = await queryRows<{ id: string }>(
       m,
       `INSERT INTO interactions (type, occurred_at, summary, author_id, author_credential_id, event_id, reciprocity,
-                                 confidential, competition_sensitive, review_status, flags)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+                                 confidential, competition_sensitive, review_status, flags, topics)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
       [i.type, i.occurredAt, i.summary, i.authorId, i.authorCredentialId, i.eventId, i.reciprocity,
-        i.confidential, i.competitionSensitive, i.competitionSensitive ? 'pending' : null, i.flags],
+        i.confidential, i.competitionSensitive, i.competitionSensitive ? 'pending' : null, i.flags, i.topics],
     );
     return id;
   }
@@ -97,6 +104,7 @@ export class InteractionsRepository {
     if (c.eventId !== undefined) s('event_id', c.eventId);
     if (c.reciprocity !== undefined) s('reciprocity', c.reciprocity);
     if (c.confidential !== undefined) s('confidential', c.confidential);
+    if (c.topics !== undefined) s('topics', c.topics);
     if (c.competitionSensitive !== undefined) {
       s('competition_sensitive', c.competitionSensitive);
       s('review_status', c.competitionSensitive ? 'pending' : null);
@@ -156,6 +164,9 @@ export class InteractionsRepository {
     if (q.authorId) where.push(`i.author_id = ${v(q.authorId)}`);
     if (q.eventId) where.push(`i.event_id = ${v(q.eventId)}`);
     if (q.contactId) where.push(`i.id IN (SELECT interaction_id FROM interaction_contacts WHERE contact_id = ${v(q.contactId)})`);
+    if (q.topic) where.push(`i.topics @> ARRAY[${v(q.topic)}::text]`);
+    if (q.from) where.push(`i.occurred_at >= ${v(q.from)}`);
+    if (q.to) where.push(`i.occurred_at < ${v(q.to)}`);
     if (q.before) where.push(`(i.occurred_at, i.id) < (${v(q.before[0])}::timestamptz, ${v(q.before[1])}::uuid)`);
     return queryRows<InteractionRow>(
       m,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditInput, AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/role.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain.error.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
 import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
 import { ContactsRepository } from '../contacts/contacts.repository.js';
@@ -53,6 +53,7 @@ export class InteractionsService {
       confidential: dto.confidential ?? false,
       competitionSensitive: sensitive,
       flags,
+      topics: dto.topics ?? [],
     });
     await this.repo.insertLinks(m, id, dto.contactIds, organisationIds, participantIds);
     const audits: AuditInput[] = [];
@@ -109,6 +110,7 @@ export class InteractionsService {
       reciprocity: dto.reciprocity,
       confidential: dto.confidential,
       competitionSensitive: sensitivityChanged ? dto.competitionSensitive : undefined,
+      topics: dto.topics,
     });
     if (dto.contactIds || dto.organisationIds || dto.participantIds) {
       await this.repo.replaceLinks(m, id, {
@@ -178,8 +180,13 @@ export class InteractionsService {
   }
 
   async list(q: ListInteractionsQueryDto, p: Principal): Promise<Page<InteractionResponseDto>> {
+    const from = q.from ? new Date(q.from) : undefined;
+    const to = q.to ? new Date(q.to) : undefined;
+    if (from && to && from > to) {
+      throw new ValidationFailedError('from must not be after to', [{ field: 'from', message: 'from must not be after to' }]);
+    }
     return this.page(
-      { reviewStatus: q.review, flag: q.flag, authorId: q.authorId, eventId: q.eventId, contactId: q.contactId },
+      { reviewStatus: q.review, flag: q.flag, authorId: q.authorId, eventId: q.eventId, contactId: q.contactId, topic: q.topic, from, to },
       q,
       p,
     );

@@ -35,6 +35,42 @@ export class CreateAffiliationDto {
   primary?: boolean;
 }
 
+/** Ends or corrects a role. Fields present are replaced; `null` clears `jobTitle`, `department` or `until`. */
+export class UpdateAffiliationDto {
+  @Transform(trim)
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  jobTitle?: string | null;
+
+  @Transform(trim)
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  department?: string | null;
+
+  /**
+   * Last day (YYYY-MM-DD): ends the role. Ending the primary role (today or earlier) clears the contact's current
+   * organisation (and its job title, when it is this role's), which notifies recipients like any rectification.
+   */
+  @IsOptional()
+  @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
+  until?: string | null;
+
+  /** `true` makes this the contact's main role (another primary stops being one); `false` stops it being one. */
+  @OptionalNotNull()
+  @IsBoolean()
+  primary?: boolean;
+}
+
+export class AffiliationIdParam {
+  @Transform(lowerUuid) @IsUUID('all')
+  id: string;
+
+  @Transform(lowerUuid) @IsUUID('all')
+  affiliationId: string;
+}
+
 export class AffiliationResponseDto {
   id: string;
   contactId: string;

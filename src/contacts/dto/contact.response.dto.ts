@@ -1,3 +1,4 @@
+import { KeyDateResponseDto } from './key-date.dto.js';
 export class ContactEmailResponseDto {
   address: string;
   label: string | null;
@@ -29,6 +30,8 @@ export class ContactResponseDto {
   notes: string | null;
   preferredLanguage: string | null;
   socialProfiles: SocialProfilesResponseDto;
+  /** Birthdays, anniversaries and other dates worth a greeting. */
+  keyDates: KeyDateResponseDto[];
   version: number;
   createdAt: Date;
   updatedAt: Date;

@@ -16,6 +16,8 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { toE164 } from '../phone.js';
+import { KEY_DATES_MAX } from '../key-dates.js';
+import { KeyDateDto } from './key-date.dto.js';
 import { ValidateTags, trim, lowerUuid, OptionalNotNull } from '../../common/validation/transforms.js';
 
 
@@ -151,4 +153,15 @@ export class CreateContactDto {
   @ValidateNested()
   @Type(() => SocialProfilesDto)
   socialProfiles?: SocialProfilesDto | null;
+
+  /**
+   * Birthdays, anniversaries and other dates worth a greeting (at most 20). Personal data: disclosed only under a
+   * purpose whose `dataCategories` names `keyDates`. In a PATCH the list replaces the stored one (`null` clears it).
+   */
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(KEY_DATES_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => KeyDateDto)
+  keyDates?: KeyDateDto[] | null;
 }

@@ -13,15 +13,42 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
 import { lowerUuid, OptionalNotNull, ISO_DATE_MAX } from '../../common/validation/transforms.js';
 
 export const INTERACTION_TYPES = ['meeting', 'call', 'email', 'event', 'message', 'other'] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
 export const RECIPROCITIES = ['give', 'exchange', 'ask'] as const;
 export type Reciprocity = (typeof RECIPROCITIES)[number];
+
+/** A topic is a slug: lower-case letters and digits, words joined by `_` or `-`, at most 50 characters. */
+export const TOPIC_SLUG = /^[a-z0-9]+(?:[_-][a-z0-9]+)*$/;
+export const TOPICS_MAX = 20;
+export const TOPIC_MAX_LENGTH = 50;
+
+/** `topics`: at most 20 distinct slugs of at most 50 characters (e.g. `market`, `personnel_change`, `vacancy`). */
+export const ValidateTopics = () =>
+  applyDecorators(
+    ApiProperty({
+      required: false,
+      type: [String],
+      maxItems: TOPICS_MAX,
+      uniqueItems: true,
+      items: { type: 'string', minLength: 1, maxLength: TOPIC_MAX_LENGTH, pattern: TOPIC_SLUG.source },
+      example: ['vacancy', 'personnel_change'],
+    }),
+    OptionalNotNull(),
+    IsArray(),
+    ArrayMaxSize(TOPICS_MAX),
+    ArrayUnique(),
+    IsString({ each: true }),
+    MaxLength(TOPIC_MAX_LENGTH, { each: true }),
+    Matches(TOPIC_SLUG, { each: true, message: 'each topic must be a slug like personnel_change (a-z, 0-9, _ or -)' }),
+  );
 
 export class FollowUpInputDto {
   /** When to follow up; default FOLLOW_UP_DAYS working days (Mon–Fri) after the interaction. */
@@ -76,6 +103,10 @@ export class CreateInteractionDto {
 
   @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => FollowUpInputDto)
   followUp?: FollowUpInputDto;
+
+  /** What it was about (≤ 20 slugs of ≤ 50 characters), e.g. `market`, `personnel_change`, `vacancy`. */
+  @ValidateTopics()
+  topics?: string[];
 }
 
 export class UpdateInteractionDto {
@@ -111,6 +142,10 @@ export class UpdateInteractionDto {
 
   @OptionalNotNull() @IsBoolean()
   competitionSensitive?: boolean;
+
+  /** Replaces the topics (≤ 20 slugs of ≤ 50 characters); `[]` clears them. */
+  @ValidateTopics()
+  topics?: string[];
 }
 
 export class ReviewDecisionDto {

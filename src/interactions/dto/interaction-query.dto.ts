@@ -1,7 +1,8 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsDateString, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination.js';
-import { lowerUuid } from '../../common/validation/transforms.js';
+import { ISO_DATE_MAX, lowerUuid } from '../../common/validation/transforms.js';
+import { TOPIC_MAX_LENGTH, TOPIC_SLUG } from './create-interaction.dto.js';
 
 export class ListInteractionsQueryDto extends PageQueryDto {
   /** `pending` is compliance's review queue of competition-sensitive interactions. */
@@ -19,4 +20,16 @@ export class ListInteractionsQueryDto extends PageQueryDto {
 
   @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   contactId?: string;
+
+  /** Interactions carrying this topic (a slug, e.g. `vacancy`). */
+  @IsOptional() @IsString() @MaxLength(TOPIC_MAX_LENGTH) @Matches(TOPIC_SLUG, { message: 'topic must be a slug like personnel_change' })
+  topic?: string;
+
+  /** Occurred at or after (ISO 8601 date or date-time; a date means its start, UTC). */
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
+  from?: string;
+
+  /** Occurred before (exclusive; ISO 8601 date or date-time). */
+  @IsOptional() @IsDateString({ strict: true }) @MaxLength(ISO_DATE_MAX)
+  to?: string;
 }

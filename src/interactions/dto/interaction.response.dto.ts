@@ -29,6 +29,8 @@ export class InteractionResponseDto {
   authorId: string | null;
   /** `conflict_of_interest`, `not_representative`. */
   flags: string[];
+  /** What it was about, e.g. `market`, `personnel_change`, `vacancy`. */
+  topics: string[];
   @ApiProperty({ type: InteractionReviewDto, nullable: true })
   review: InteractionReviewDto | null;
   followUps: FollowUpResponseDto[];

@@ -74,6 +74,8 @@ const MATRIX: [route: string, allowed: Allowed, why: string][] = [
   ['POST /contacts/:id/merge', [A, S], 'an edit of contacts'],
   ['GET /contacts/:id/affiliations', [A, S, C], 'a read'],
   ['POST /contacts/:id/affiliations', [A, S], 'an edit of a contact'],
+  ['PATCH /contacts/:id/affiliations/:affiliationId', [A, S], 'an edit of a contact (ends or corrects a role)'],
+  ['GET /key-dates', [A, S, C], 'a read of contacts (key dates); integration never'],
   ['GET /contacts/:id/interactions', [A, S, C], 'a read'],
   ['GET /contacts/:id/relationships', [A, S, C], 'a read'],
   ['GET /contacts/:id/connections', [A, S, C], 'a read'],
