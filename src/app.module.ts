@@ -13,6 +13,7 @@ import { ComplianceModule } from './compliance/compliance.module.js';
 import { ComplianceReportsModule } from './compliance-reports/compliance-reports.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { SubjectRequestsModule } from './subject-requests/subject-requests.module.js';
+import { SuppressionsModule } from './suppressions/suppressions.module.js';
 import { ConsentModule } from './consent/consent.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { DisclosuresModule } from './disclosures/disclosures.module.js';
@@ -47,6 +48,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     HealthModule,
     OrganisationsModule,
     ContactsModule,
+    SuppressionsModule,
     InteractionsModule,
     EventsModule,
     FollowUpsModule,

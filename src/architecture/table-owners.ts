@@ -50,6 +50,7 @@ export const TABLE_OWNERS = {
   disclosure_items: 'disclosures',
   signing_keys: 'disclosures', // Ed25519 keys of the disclosure receipts (JWKS)
   webhook_deliveries: 'webhooks', // Art. 19 notifications to recipients
+  suppressions: 'suppressions', // keyed hashes of erased persons' e-mail addresses
   subject_requests: 'subject-requests', // the register of data-subject requests (Art. 12(3))
   retention_runs: 'retention', // each run of the retention rule (manual or the daily job)
 } as const satisfies Record<string, string>;

@@ -7,8 +7,10 @@ import { DomainError } from '../common/errors/domain.error.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { OrganisationsRepository } from '../organisations/organisations.repository.js';
+import { normaliseSuppressed, SuppressionsService } from '../suppressions/suppressions.service.js';
 import { ContactRow, toContactResponse } from './contact.mapper.js';
 import { ContactsRepository } from './contacts.repository.js';
+import { rectifiedFields } from './rectified-fields.js';
 import { csvSource, spool, textChunks, vcardSource, type SourceState } from './import-source.js';
 import { ImportRejectionDto, ImportResultDto } from './dto/contact.response.dto.js';
 import { ImportRecord } from './import-record.js';
@@ -53,6 +55,7 @@ export class ContactImportService {
     private readonly notifier: RecipientNotifier,
     private readonly contacts: ContactsRepository,
     private readonly organisations: OrganisationsRepository,
+    private readonly suppressions: SuppressionsService,
   ) {}
 
   /**
@@ -126,6 +129,15 @@ export class ContactImportService {
       if (typeof v === 'string') {
         s.result.rejected.push({ row: r.row, reason: v } satisfies ImportRejectionDto);
       } else valid.push(v);
+    }
+
+    // Issue 12: a row with an address of an erased person (on the suppression list) is rejected, reason `suppressed`.
+    const suppressed = await this.suppressions.suppressedAmong(m, valid.flatMap((v) => v.emails.map((e) => e.address)));
+    if (suppressed.size) {
+      for (const v of valid.filter((v) => v.emails.some((e) => suppressed.has(normaliseSuppressed(e.address))))) {
+        s.result.rejected.push({ row: v.row, reason: 'suppressed' } satisfies ImportRejectionDto);
+        valid.splice(valid.indexOf(v), 1);
+      }
     }
 
     // Existing contacts for the batch's e-mail addresses not seen before, in one query.
@@ -244,7 +256,8 @@ export class ContactImportService {
       for (const r of rows) {
         const t = changed.find((c) => c.t.id === r.id)!.t;
         if (!t.createdHere) {
-          await this.notifier.notifyContactEvent({ type: 'contact.rectified', contactId: r.id });
+          const fields = rectifiedFields(toContactResponse(t.current!), toContactResponse(r));
+          if (fields.length) await this.notifier.notifyContactEvent({ type: 'contact.rectified', contactId: r.id, fields });
         }
         audits.push({
           action: 'import_update',

@@ -8,6 +8,7 @@ import {
 } from '../common/personal-data/personal-data-holder.js';
 import { toPlain } from '../common/personal-data/to-plain.js';
 import { moveContactReferences } from '../database/move-references.js';
+import { SuppressionsService } from '../suppressions/suppressions.service.js';
 import { AffiliationsRepository } from './affiliations.repository.js';
 import { ContactsRepository } from './contacts.repository.js';
 
@@ -23,7 +24,10 @@ export class ContactsPersonalData implements PersonalDataHolder {
   readonly holds = [{ table: 'contacts', column: 'merged_into_id' }] as const;
   readonly erasureOrder = 0;
 
-  constructor(private readonly contacts: ContactsRepository) {}
+  constructor(
+    private readonly contacts: ContactsRepository,
+    private readonly suppressions: SuppressionsService,
+  ) {}
 
   async exportFor(m: EntityManager, contactId: string): Promise<ContactExportPart> {
     const row = await this.contacts.findRaw(m, contactId);
@@ -31,6 +35,9 @@ export class ContactsPersonalData implements PersonalDataHolder {
   }
 
   async eraseFor(m: EntityManager, contactId: string): Promise<void> {
+    // Issue 12: the addresses go on the suppression list (as keyed hashes) before they are anonymised for good.
+    const current = await this.contacts.findById(m, contactId);
+    await this.suppressions.suppress(m, (current?.emails ?? []).map((e) => e.address));
     await this.contacts.anonymise(m, contactId);
   }
 

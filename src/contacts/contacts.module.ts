@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PersonalDataModule } from '../common/personal-data/personal-data-holder.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { SuppressionsModule } from '../suppressions/suppressions.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { AffiliationsRepository } from './affiliations.repository.js';
 import { AffiliationsService } from './affiliations.service.js';
@@ -17,7 +18,7 @@ import { KeyDatesRepository } from './key-dates.repository.js';
 import { KeyDatesService } from './key-dates.service.js';
 
 @Module({
-  imports: [WebhooksModule, OrganisationsModule, UsersModule, PersonalDataModule],
+  imports: [WebhooksModule, OrganisationsModule, UsersModule, PersonalDataModule, SuppressionsModule],
   controllers: [ContactsController, OrganisationContactsController, KeyDatesController],
   providers: [
     ContactsService,

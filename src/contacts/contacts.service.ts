@@ -11,6 +11,7 @@ import { Page, pageSize, toPage } from '../common/http/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { SuppressionsService } from '../suppressions/suppressions.service.js';
 import { OrganisationsRepository } from '../organisations/organisations.repository.js';
 import { ContactRow, toContactResponse } from './contact.mapper.js';
 import { CONTACT_FIELDS, normaliseEmails, normalisePhones } from './contact-fields.js';
@@ -70,10 +71,13 @@ export class ContactsService {
     private readonly repo: ContactsRepository,
     private readonly organisations: OrganisationsRepository,
     private readonly users: UsersRepository,
+    private readonly suppressions: SuppressionsService,
   ) {}
 
   async create(dto: CreateContactDto): Promise<ContactResponseDto> {
     await this.assertReferences(dto);
+    // Issue 12: an erased person's address does not come back silently (409 SUPPRESSED).
+    await this.suppressions.assertNotSuppressed(this.tx.manager, normaliseEmails(dto.emails).map((e) => e.address));
     const values: [string, unknown][] = [];
     for (const [prop, col] of WRITABLE) {
       const v = dto[prop];
@@ -110,8 +114,13 @@ export class ContactsService {
     }
     await this.assertReferences(dto);
     const before = toContactResponse(current);
+    if (dto.emails) {
+      // Issue 12: only an address added by this PATCH is checked against the suppression list (409 SUPPRESSED).
+      const had = new Set(before.emails.map((e) => e.address));
+      await this.suppressions.assertNotSuppressed(this.tx.manager, normaliseEmails(dto.emails).map((e) => e.address).filter((a) => !had.has(a)));
+    }
     const sets: [string, unknown][] = [];
-    let rectified = false;
+    const rectified: string[] = [];
     for (const [prop, col] of WRITABLE) {
       const v = dto[prop];
       if (v === undefined) continue;
@@ -119,12 +128,13 @@ export class ContactsService {
       const old = (before as unknown as Record<string, unknown>)[prop];
       const changed = JSON.stringify(asResponse(prop, stored)) !== JSON.stringify(old ?? null);
       if (!changed) continue;
-      if (!NON_PERSONAL.has(prop)) rectified = true;
+      if (!NON_PERSONAL.has(prop)) rectified.push(prop);
       sets.push([col, stored]);
     }
     if (sets.length === 0) return before;
     const after = toContactResponse(await this.repo.update(this.tx.manager, id, sets));
-    if (rectified) await this.notifier.notifyContactEvent({ type: 'contact.rectified', contactId: id });
+    // Art. 16/19 (issue 12): only recipients that were disclosed a changed field are told, with the field names.
+    if (rectified.length) await this.notifier.notifyContactEvent({ type: 'contact.rectified', contactId: id, fields: rectified });
     await this.audit.record({
       action: 'update',
       entityType: 'contact',

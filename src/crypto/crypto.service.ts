@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LRUCache } from 'lru-cache';
@@ -77,6 +77,14 @@ export class CryptoService implements OnModuleInit {
 
   unseal(sealed: string): string {
     return this.decrypt(sealed, this.masterKey).toString('utf8');
+  }
+
+  /**
+   * The key of the suppression list's HMACs (issue 12), derived from the master key with HKDF-SHA256 (no new secret):
+   * without the master key, the hashes of erased persons' addresses cannot be checked against a dictionary.
+   */
+  suppressionKey(): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.masterKey, Buffer.alloc(0), 'rapport/suppression-list/v1', 32));
   }
 
   /** The contact's data key, created on first use inside the current transaction. */

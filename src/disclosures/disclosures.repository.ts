@@ -168,6 +168,23 @@ export class DisclosuresRepository implements PersonalDataHolder, DisclosedRecip
     return rows.map((r) => r.recipient_id);
   }
 
+  /**
+   * Rectification (Art. 16/19, issue 12): distinct recipients that received at least one of these fields of the
+   * contact (allowed items whose disclosed `fields` overlap them), under any purpose.
+   */
+  async recipientsOfFields(m: EntityManager, contactId: string, fields: string[]): Promise<string[]> {
+    if (fields.length === 0) return [];
+    const rows = await queryRows<{ recipient_id: string }>(
+      m,
+      `SELECT DISTINCT d.recipient_id
+         FROM disclosure_items di
+         JOIN disclosures d ON d.id = di.disclosure_id
+        WHERE di.contact_id = $1::uuid AND di.allowed AND di.fields && $2::text[]`,
+      [contactId, fields],
+    );
+    return rows.map((r) => r.recipient_id);
+  }
+
   async disclosedUnder(m: EntityManager, pairs: { contactId: string; purposeId: string }[]): Promise<DisclosedTo[]> {
     if (pairs.length === 0) return [];
     const rows = await queryRows<{ contact_id: string; purpose_id: string; recipient_id: string }>(

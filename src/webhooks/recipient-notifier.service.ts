@@ -18,6 +18,11 @@ export interface ContactEvent {
   contactId: string;
   /** Purpose key, for consent and objection events. */
   purpose?: string;
+  /**
+   * `contact.rectified` (Art. 16/19): the names of the fields that changed (never their values). Only recipients
+   * that were disclosed at least one of them are notified, and the body lists them.
+   */
+  fields?: readonly string[];
   occurredAt?: Date;
 }
 
@@ -36,6 +41,8 @@ export interface DisclosedTo {
 export abstract class DisclosedRecipients {
   /** Distinct recipients disclosed the contact's data under the purpose with this key (under any purpose when null). */
   abstract recipientsOf(m: EntityManager, contactId: string, purposeKey: string | null): Promise<string[]>;
+  /** Distinct recipients disclosed at least one of these fields of the contact (allowed items), under any purpose. */
+  abstract recipientsOfFields(m: EntityManager, contactId: string, fields: string[]): Promise<string[]>;
   /** Distinct (contact, purpose, recipient) disclosed, for the (contact, purpose) pairs given. */
   abstract disclosedUnder(m: EntityManager, pairs: { contactId: string; purposeId: string }[]): Promise<DisclosedTo[]>;
 }
@@ -66,7 +73,8 @@ export class RecipientNotifier {
   /**
    * Queues one delivery per recipient that has a webhook URL, is not retired, and was disclosed this
    * contact's data (an allowed disclosure item): under `purpose` when one is given, under any purpose
-   * otherwise (rectification, erasure). Returns how many deliveries were queued.
+   * otherwise (erasure); with `fields` (rectification), only those disclosed one of the fields, and the body
+   * names them. Returns how many deliveries were queued.
    */
   async notifyContactEvent(event: ContactEvent): Promise<number> {
     if (!CONTACT_EVENT_TYPES.includes(event.type))
@@ -74,9 +82,13 @@ export class RecipientNotifier {
     if (!isUUID(event.contactId)) throw new Error('contactId must be a UUID');
     const occurredAt = event.occurredAt ?? new Date();
     const purpose = event.purpose || null;
-    const body = webhookBody({ type: event.type, contactId: event.contactId, purpose, occurredAt });
+    const fields = event.fields ? [...new Set(event.fields)].sort() : undefined;
+    if (fields && fields.length === 0) return 0;
+    const body = webhookBody({ type: event.type, contactId: event.contactId, purpose, fields, occurredAt });
     const manager = this.tx.manager;
-    const disclosed = await this.disclosed.recipientsOf(manager, event.contactId, purpose);
+    const disclosed = fields
+      ? await this.disclosed.recipientsOfFields(manager, event.contactId, fields)
+      : await this.disclosed.recipientsOf(manager, event.contactId, purpose);
     const targets = await this.recipients.notifiable(manager, disclosed);
     const ids = await this.deliveries.queue(
       manager,

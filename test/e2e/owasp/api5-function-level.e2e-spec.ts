@@ -165,6 +165,8 @@ const MATRIX: [route: string, allowed: Allowed, why: string][] = [
   ['GET /audit-events/checkpoints', [A, C], 'Compliance section: signed checkpoints'],
   ['GET /contacts/:id/export', [A, C], 'Compliance section'],
   ['POST /contacts/:id/erase', [A, C], 'Compliance section'],
+  ['GET /suppressions', [A, C], 'Compliance section: suppression list (issue 12)'],
+  ['DELETE /suppressions/:id', [A, C], 'Compliance section: lifting a suppression'],
   ['GET /reports/consent-coverage', [A, C], 'Compliance section'],
   ['GET /retention/due', [A, C], 'Compliance section: retention'],
   ['POST /retention/run', [A, C], 'Compliance section: retention (admin, compliance)'],
