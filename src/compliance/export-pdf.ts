@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
@@ -12,6 +13,11 @@ const FONTS = {
   cjk: path.join(packageDir('@expo-google-fonts/noto-sans-jp'), '400Regular', 'NotoSansJP_400Regular.ttf'),
   cjkBold: path.join(packageDir('@expo-google-fonts/noto-sans-jp'), '700Bold', 'NotoSansJP_700Bold.ttf'),
 };
+
+/** The font files, read once (Noto Sans JP is ~5 MB a weight); pdfkit parses and subsets them per document. */
+let fontBytes: Record<keyof typeof FONTS, Buffer> | undefined;
+const fonts = () =>
+  (fontBytes ??= Object.fromEntries(Object.entries(FONTS).map(([k, file]) => [k, readFileSync(file)])) as Record<keyof typeof FONTS, Buffer>);
 
 /** Characters DejaVu Sans has no glyph for and Noto Sans JP has: CJK punctuation, kana, ideographs, full-width forms. */
 const CJK = /([\u2E80-\u2FDF\u3000-\u30FF\u3190-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]+)/u;
@@ -95,10 +101,7 @@ const str = (v: unknown) => displayValue(v);
  */
 export function renderExportPdf(e: ContactExportResponseDto): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Personal data export ${e.contactId}`, Producer: 'Rapport' } });
-  doc.registerFont('text', FONTS.text);
-  doc.registerFont('bold', FONTS.bold);
-  doc.registerFont('cjk', FONTS.cjk);
-  doc.registerFont('cjkBold', FONTS.cjkBold);
+  for (const [name, bytes] of Object.entries(fonts())) doc.registerFont(name, bytes);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));
