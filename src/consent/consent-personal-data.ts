@@ -43,7 +43,7 @@ export class ConsentPersonalData implements PersonalDataHolder {
       );
     }
     if (objections.length) out.objections = objections.map((o) => toPlain({ ...o, purpose: purposes.get(o.purpose_id)?.key }));
-    const notices = await queryRows<Record<string, unknown>>(m, 'SELECT * FROM consent_expiry_notices WHERE contact_id = $1 LIMIT 50000', [contactId]);
+    const notices = await queryRows<Record<string, unknown>>(m, 'SELECT * FROM consent_expiry_notices WHERE contact_id = $1 ORDER BY noticed_at, consent_id', [contactId]);
     if (notices.length) out.other = { consent_expiry_notices: notices.map(toPlain) };
     return out;
   }

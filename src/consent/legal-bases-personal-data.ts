@@ -30,7 +30,7 @@ export class LegalBasesPersonalData implements PersonalDataHolder {
     const bases = rows.map(({ k: _k, ...r }) =>
       toPlain({ ...r, purpose: purposes.get(r.purpose_id)?.key, purpose_legal_basis: purposes.get(r.purpose_id)?.legal_basis }),
     );
-    return { bases } as ContactExportPart;
+    return { bases };
   }
 
   eraseFor(m: EntityManager, contactId: string): Promise<void> {
