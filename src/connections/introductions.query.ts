@@ -43,15 +43,19 @@ export function introductionChains(m: EntityManager, targetId: string, maxHops: 
      ),
      reached AS (SELECT DISTINCT contact_id FROM walk),
      staff AS (
-       SELECT k.user_id, ic.contact_id, max(i.occurred_at) AS last
+       -- Per contact reached, its interactions by index (OFFSET 0 keeps the lateral from being flattened into a
+       -- hash join that scans interaction_contacts whole: the walk is small, the CTE's row estimate is not).
+       SELECT k.user_id, r.contact_id, max(x.occurred_at) AS last
          FROM reached r
-         JOIN interaction_contacts ic ON ic.contact_id = r.contact_id
-         JOIN interactions i ON i.id = ic.interaction_id AND i.archived_at IS NULL
          CROSS JOIN LATERAL (
-           SELECT i.author_id WHERE i.author_id IS NOT NULL
+           SELECT i.id, i.occurred_at, i.author_id
+             FROM interaction_contacts ic JOIN interactions i ON i.id = ic.interaction_id AND i.archived_at IS NULL
+            WHERE ic.contact_id = r.contact_id OFFSET 0) x
+         CROSS JOIN LATERAL (
+           SELECT x.author_id WHERE x.author_id IS NOT NULL
            UNION
-           SELECT p.user_id FROM interaction_participants p WHERE p.interaction_id = i.id) k (user_id)
-        GROUP BY k.user_id, ic.contact_id
+           SELECT p.user_id FROM interaction_participants p WHERE p.interaction_id = x.id) k (user_id)
+        GROUP BY k.user_id, r.contact_id
      ),
      chains AS (
        SELECT DISTINCT ON (s.user_id, w.path)
