@@ -119,6 +119,11 @@ export class ContactMergeService {
           fill.push([CONTACT_FIELDS[prop], dup[prop]]);
         }
       }
+      // Key dates: the survivor's, then the duplicate's that it lacks (same kind and date); the tombstone keeps none.
+      if (dup.keyDates.length) {
+        const keyDates = unionBy(before.keyDates, dup.keyDates, (k) => `${k.kind}|${k.date}`);
+        if (keyDates.length > before.keyDates.length) fill.push([CONTACT_FIELDS.keyDates, JSON.stringify(keyDates)]);
+      }
       const updated = await this.repo.applyMerge(m, survivorId, {
         fill,
         emails: unionBy(before.emails, dup.emails, (e) => e.address.toLowerCase()),

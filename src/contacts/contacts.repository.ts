@@ -375,7 +375,7 @@ export class ContactsRepository {
   /** The duplicate becomes a tombstone: it keeps no contact details of its own (they now live on the survivor). */
   async makeTombstone(m: EntityManager, duplicateId: string, survivorId: string): Promise<void> {
     await m.query(
-      `UPDATE contacts SET merged_into_id = $2, emails = '[]', phones = '[]', archived_at = coalesce(archived_at, now()),
+      `UPDATE contacts SET merged_into_id = $2, emails = '[]', phones = '[]', key_dates = '[]', archived_at = coalesce(archived_at, now()),
            version = version + 1, updated_at = now() WHERE id = $1`,
       [duplicateId, survivorId],
     );

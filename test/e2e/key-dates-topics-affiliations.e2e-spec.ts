@@ -179,6 +179,11 @@ describe('Issue 14: key dates, affiliations edited and ended, topics on interact
       for (const id of [archived.id, erased.id, dup.id]) expect(after).not.toContain(id);
       const [row] = await t.sql<{ key_dates: unknown }>('SELECT key_dates FROM contacts WHERE id = $1', [erased.id]);
       expect(row.key_dates).toEqual([]);
+      // Merge: the survivor takes the duplicate's key dates; the tombstone keeps none.
+      expect((await t.api(staff).get(`/contacts/${survivor.id}`).expect(200)).body.keyDates).toEqual(kd);
+      expect(after).toContain(survivor.id);
+      const [tomb] = await t.sql<{ key_dates: unknown }>('SELECT key_dates FROM contacts WHERE id = $1', [dup.id]);
+      expect(tomb.key_dates).toEqual([]);
     });
 
     it('answers 400 for withinDays outside 1–366 and 403 for integration keys', async () => {
