@@ -24,6 +24,9 @@ export class SubjectRequestsService {
   async create(dto: CreateSubjectRequestDto, principal: Principal): Promise<SubjectRequestResponseDto> {
     return this.tx.run(async (m) => {
       const receivedAt = dto.receivedAt ? new Date(dto.receivedAt) : new Date();
+      if (Number.isNaN(receivedAt.getTime()) || Number.isNaN(dueAtFor(receivedAt).getTime()) || receivedAt.getUTCFullYear() < 1970) {
+        throw new ValidationFailedError('receivedAt is not a usable date', [{ field: 'receivedAt', message: 'receivedAt must be a date from 1970 on' }]);
+      }
       if (receivedAt.getTime() > Date.now() + 60_000) {
         throw new ValidationFailedError('receivedAt is in the future', [{ field: 'receivedAt', message: 'receivedAt must not be in the future' }]);
       }

@@ -51,6 +51,8 @@ describe('Data-subject requests, and exports and erasures that answer them', () 
     await t.api(compliance).post('/subject-requests', { kind: 'gossip' }).expect(400);
     await t.api(compliance).post('/subject-requests', {}).expect(400);
     await t.api(compliance).post('/subject-requests', { kind: 'access', receivedAt: 'yesterday' }).expect(400);
+    await t.api(compliance).post('/subject-requests', { kind: 'access', receivedAt: '0000-01-01T00:00:00Z' }).expect(400);
+    await t.api(compliance).post('/subject-requests', { kind: 'access', receivedAt: '2026-02-30T00:00:00Z' }).expect(400);
     await t.api(compliance).post('/subject-requests', { kind: 'access', receivedAt: new Date(Date.now() + 5 * 86_400_000).toISOString() }).expect(400);
     await t.api(compliance).post('/subject-requests', { kind: 'access', unknown: 1 }).expect(400);
     const missing = await t.api(compliance).post('/subject-requests', { kind: 'access', contactId: '00000000-0000-4000-8000-000000000000' }).expect(404);
