@@ -133,7 +133,15 @@ export class EventsService {
     if (await eventHasInteractions(m, id)) {
       throw new ConflictError('EVENT_HAS_INTERACTIONS', 'Interactions are linked to this event; it cannot be deleted');
     }
-    await this.repo.delete(m, id);
+    try {
+      await this.repo.delete(m, id);
+    } catch (err) {
+      // Another reference (a follow-up naming the event) or an interaction linked meanwhile: still a conflict.
+      if (((err as { driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code) === '23503') {
+        throw new ConflictError('EVENT_HAS_INTERACTIONS', 'Interactions or follow-ups are linked to this event; it cannot be deleted');
+      }
+      throw err;
+    }
     await this.audit.record({ action: 'delete', entityType: 'event', entityId: id, before });
   }
 

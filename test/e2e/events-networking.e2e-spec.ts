@@ -264,6 +264,12 @@ describe('Events: attendees, briefing, follow-through (issue 14)', () => {
       expect(busy.headers['content-type']).toContain('application/problem+json');
       expect(busy.body).toMatchObject({ status: 409 });
       await t.api(key.alice).get(`/events/${ids.fair}`).expect(200);
+
+      // A follow-up naming the event without an interaction (only possible in SQL today): 409, not a 500.
+      const lone = (await t.api(key.alice).post('/events', { name: 'Lone', startsAt: '2026-12-21T18:00:00Z' }).expect(201)).body.id;
+      await t.sql(`INSERT INTO follow_ups (event_id, contact_id, due_at) VALUES ($1, $2, now())`, [lone, ids.called]);
+      await t.api(key.alice).delete(`/events/${lone}`).expect(409);
+      await t.api(key.alice).get(`/events/${lone}`).expect(200);
     });
   });
 });
