@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.decorator.js';
 import { UuidParam } from '../common/http/uuid-param.dto.js';
 import { ComplianceService } from './compliance.service.js';
@@ -34,6 +34,12 @@ export class ComplianceController {
   @Get('contacts/:id/export')
   @Access('compliance')
   @ApiProduces('application/json', 'application/pdf')
+  @ApiHeader({
+    name: 'accept',
+    required: false,
+    description: '`application/pdf` for the PDF export (as `?format=pdf`); anything else answers JSON',
+    schema: { type: 'string', maxLength: 1000 },
+  })
   @ApiOkResponse({ type: ContactExportResponseDto, description: 'JSON, or with Accept: application/pdf / ?format=pdf a PDF document' })
   async export(
     @Param() { id }: UuidParam,

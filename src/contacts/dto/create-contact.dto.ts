@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -158,6 +159,7 @@ export class CreateContactDto {
    * Birthdays, anniversaries and other dates worth a greeting (at most 20). Personal data: disclosed only under a
    * purpose whose `dataCategories` names `keyDates`. In a PATCH the list replaces the stored one (`null` clears it).
    */
+  @ApiPropertyOptional({ type: () => [KeyDateDto], maxItems: KEY_DATES_MAX, nullable: true })
   @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(KEY_DATES_MAX)
