@@ -8,7 +8,7 @@ import { exportedInteractionIds, soloInteractionIds } from './follow-ups.query.j
 
 /**
  * follow_ups.contact_id. Export: the contact's follow-ups, then those of the contact's interactions not yet listed
- * (by due date). Erasure: the rows stay (they only say that something was to be done), their notes go, for the
+ * (by due date); of an interaction shared with other contacts, without its note (`noteWithheld`), as its summary. Erasure: the rows stay (they only say that something was to be done), their notes go, for the
  * contact's follow-ups and for those of the interactions with this contact alone. Merge: repointed.
  */
 @Injectable()
@@ -26,8 +26,13 @@ export class FollowUpsPersonalData implements PersonalDataHolder {
     const interactionIds = await exportedInteractionIds(m, contactId);
     if (interactionIds.length > 0) {
       const seen = new Set(followUps.map((f) => f.id));
+      const solo = new Set(await soloInteractionIds(m, contactId));
       const viaInteractions = await this.followUps.rawRowsOfInteractions(m, interactionIds);
-      followUps.push(...viaInteractions.filter((f) => !seen.has(f.id)).map(toPlain));
+      for (const row of viaInteractions.filter((f) => !seen.has(f.id))) {
+        // Art. 15(4): the note of a follow-up of an interaction shared with other people may be about them.
+        const shared = typeof row.interaction_id === 'string' && !solo.has(row.interaction_id);
+        followUps.push(shared ? { ...toPlain({ ...row, note: null }), noteWithheld: 'shared_with_other_contacts' } : toPlain(row));
+      }
     }
     return { followUps };
   }
