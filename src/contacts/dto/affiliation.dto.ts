@@ -1,3 +1,5 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { UuidParam } from '../../common/http/uuid-param.dto.js';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { trim, lowerUuid, OptionalNotNull, ISO_DATE_MAX } from '../../common/validation/transforms.js';
@@ -63,11 +65,11 @@ export class UpdateAffiliationDto {
   primary?: boolean;
 }
 
-export class AffiliationIdParam {
-  @Transform(lowerUuid) @IsUUID('all')
-  id: string;
-
-  @Transform(lowerUuid) @IsUUID('all')
+export class AffiliationIdParam extends UuidParam {
+  // Explicit (not left to the Swagger CLI plugin, which jest does not run): OpenAPI must name the path parameter.
+  @Transform(lowerUuid)
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
   affiliationId: string;
 }
 

@@ -177,6 +177,7 @@ describe('OWASP API3 — object property level authorisation', () => {
       const event = (await t.api(staff.key).post('/events', { name: 'Fair', startsAt: '2026-11-10T09:00:00.000Z' }).expect(201)).body.id as string;
       const followUp = (await t.api(staff.key).post('/follow-ups', { contactId: contact, dueAt: '2026-12-01T09:00:00.000Z' }).expect(201)).body.id as string;
       const purpose = (await t.sql<{ id: string }>(`SELECT id FROM purposes WHERE key = 'newsletter'`))[0].id;
+      const subjectRequest = (await t.api().post('/subject-requests', { kind: 'access', contactId: contact }).expect(201)).body.id as string;
 
       const stored = [
         ...(await t.sql<{ v: string }>('SELECT key_hash AS v FROM api_keys')).map((r) => r.v),
@@ -218,6 +219,7 @@ describe('OWASP API3 — object property level authorisation', () => {
         consents: pending.body.id as string,
         disclosures: disclosure.body.id as string,
         'webhook-deliveries': delivery.id,
+        'subject-requests': subjectRequest,
       };
       const query: Record<string, string> = {
         '/api/v1/consent-check': `?contactId=${contact}&purpose=newsletter&recipientId=${hook.body.id}`,
