@@ -6,7 +6,7 @@ import { TransactionService } from '../database/transaction.service.js';
 import { OrganisationsRepository } from '../organisations/organisations.repository.js';
 import { toAffiliationResponse } from './affiliations.query.js';
 import { AffiliationsRepository } from './affiliations.repository.js';
-import { toContactResponse } from './contact.mapper.js';
+import { ContactRow, toContactResponse } from './contact.mapper.js';
 import { ContactsRepository } from './contacts.repository.js';
 import { ContactsService } from './contacts.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
@@ -74,21 +74,12 @@ export class AffiliationsService {
         after: created,
       },
     ];
-    // The primary role is the contact's current organisation (and job title).
-    if (
-      dto.primary &&
-      (contact.organisation_id !== dto.organisationId || (dto.jobTitle && dto.jobTitle !== contact.job_title))
-    ) {
-      const updated = await this.contactRows.setCurrentOrganisation(m, contactId, dto.organisationId, dto.jobTitle ?? null);
-      events.push({
-        action: 'update',
-        entityType: 'contact',
-        entityId: contactId,
-        contactId,
-        before: toContactResponse(contact),
-        after: toContactResponse(updated),
-      });
-      await this.notifier.notifyContactEvent({ type: 'contact.rectified', contactId });
+    // The primary role is the contact's current organisation (and job title, when the role names one).
+    if (dto.primary) {
+      const sets: [string, unknown][] = [];
+      if (contact.organisation_id !== dto.organisationId) sets.push(['organisation_id', dto.organisationId]);
+      if (dto.jobTitle && dto.jobTitle !== contact.job_title) sets.push(['job_title', dto.jobTitle]);
+      await this.rectifyContact(contact, sets, events);
     }
     await this.audit.recordMany(events);
     return created;
@@ -138,20 +129,7 @@ export class AffiliationsService {
       if (contact.organisation_id !== afterRow.organisation_id) sets.push(['organisation_id', afterRow.organisation_id]);
       if (afterRow.job_title && afterRow.job_title !== contact.job_title) sets.push(['job_title', afterRow.job_title]);
     }
-    if (sets.length) {
-      const updated = await this.contactRows.update(m, contactId, sets);
-      events.push({
-        action: 'update',
-        entityType: 'contact',
-        entityId: contactId,
-        contactId,
-        before: toContactResponse(contact),
-        after: toContactResponse(updated),
-      });
-      // Art. 19, as for any rectification: the changed fields' names (recipients that received one of them hear).
-      const rectified = { type: 'contact.rectified' as const, contactId, fields: sets.map(([col]) => FIELD_OF_COLUMN[col]) };
-      await this.notifier.notifyContactEvent(rectified);
-    }
+    await this.rectifyContact(contact, sets, events);
     await this.audit.recordMany(events);
     return after;
   }
@@ -160,5 +138,28 @@ export class AffiliationsService {
   async contactsOf(organisationId: string, q: ListContactsQueryDto): Promise<Page<ContactResponseDto>> {
     if (!(await this.organisations.exists(this.tx.manager, organisationId))) throw new NotFoundError('Organisation', organisationId);
     return this.contacts.search({ ...q, organisationId });
+  }
+
+  /**
+   * Applies an affiliation's consequences to the contact row (current organisation, job title), audits the change
+   * with the events of the same request and, as for any rectification (Art. 19), notifies the recipients that
+   * received one of the changed fields (their names only).
+   */
+  private async rectifyContact(contact: ContactRow, sets: [string, unknown][], events: AuditInput[]): Promise<void> {
+    if (!sets.length) return;
+    const updated = await this.contactRows.update(this.tx.manager, contact.id, sets);
+    events.push({
+      action: 'update',
+      entityType: 'contact',
+      entityId: contact.id,
+      contactId: contact.id,
+      before: toContactResponse(contact),
+      after: toContactResponse(updated),
+    });
+    await this.notifier.notifyContactEvent({
+      type: 'contact.rectified',
+      contactId: contact.id,
+      fields: sets.map(([col]) => FIELD_OF_COLUMN[col]),
+    });
   }
 }

@@ -255,6 +255,31 @@ describe('Issue 14: key dates, affiliations edited and ended, topics on interact
       const list = (await t.api(compliance).get(`/contacts/${c.id}/affiliations`).expect(200)).body.items as { id: string; primary: boolean }[];
       expect(list.map((a) => [a.id, a.primary])).toEqual([[aff.id, false], [next.id, true]]);
       expect(await deliveries()).toBe(before + 2);
+
+      // A new role added as primary moves the contact too; the notice names only the fields that changed.
+      const org3 = (await t.api(staff).post('/organisations', { name: 'Third Employer' }).expect(201)).body.id as string;
+      await t.api(staff).post(`/contacts/${c.id}/affiliations`, { organisationId: org3, primary: true }).expect(201);
+      expect((await t.api(staff).get(`/contacts/${c.id}`).expect(200)).body).toMatchObject({ organisationId: org3, jobTitle: 'Head of Sales' });
+      expect(await deliveries()).toBe(before + 3);
+      const [last] = await t.sql<{ body: string }>(
+        `SELECT body FROM webhook_deliveries WHERE contact_id = $1 AND type = 'contact.rectified' ORDER BY created_at DESC, id LIMIT 1`,
+        [c.id],
+      );
+      expect(JSON.parse(last.body)).toMatchObject({ type: 'contact.rectified', contactId: c.id, fields: ['organisationId'] });
+    });
+
+    it('does not notify a recipient of a new primary role when it received none of the changed fields', async () => {
+      const org = (await t.api(staff).post('/organisations', { name: 'Card Shop' }).expect(201)).body.id as string;
+      const c = await newContact({ givenName: 'Greeted' });
+      await t.api(staff).post(`/contacts/${c.id}/consents`, { purpose: 'greetings', method: 'web_form', noticeVersion: 'v1' }).expect(201);
+      await t.api(staff).post('/disclosures', { purpose: 'greetings', recipientId: recipient, contactIds: [c.id] }).expect(201);
+      await t.api(staff).post(`/contacts/${c.id}/affiliations`, { organisationId: org, jobTitle: 'Owner', primary: true }).expect(201);
+      expect((await t.api(staff).get(`/contacts/${c.id}`).expect(200)).body).toMatchObject({ organisationId: org, jobTitle: 'Owner' });
+      const [{ n }] = await t.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM webhook_deliveries WHERE contact_id = $1 AND type = 'contact.rectified'`,
+        [c.id],
+      );
+      expect(n).toBe(0); // it received givenName only
     });
 
     it('answers 404 for an affiliation of another contact or an unknown one, 400 for a malformed id', async () => {
