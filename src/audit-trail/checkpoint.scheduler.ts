@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { AuditEventsRepository } from '../audit/audit-events.repository.js';
 import { AuditSealer } from '../audit/audit-sealer.js';
 import { appConfig, auditConfig } from '../config/app.config.js';
+import { PeriodicTask } from '../common/scheduling/periodic-task.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CheckpointsRepository } from './checkpoints.repository.js';
 import { CheckpointsService } from './checkpoints.service.js';
@@ -14,8 +15,10 @@ import { CheckpointsService } from './checkpoints.service.js';
 @Injectable()
 export class CheckpointScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CheckpointScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task = new PeriodicTask(
+    () => this.tick(),
+    (err) => this.logger.warn(`audit checkpoint not made: ${err.message}`),
+  );
 
   constructor(
     @Inject(auditConfig.KEY) private readonly config: ConfigType<typeof auditConfig>,
@@ -29,18 +32,11 @@ export class CheckpointScheduler implements OnApplicationBootstrap, OnApplicatio
 
   onApplicationBootstrap(): void {
     if (!this.app.workersEnabled || this.config.checkpointIntervalSeconds <= 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.tick()
-        .then(() => undefined)
-        .catch((err: Error) => this.logger.warn(`audit checkpoint not made: ${err.message}`))
-        .finally(() => (this.running = undefined));
-    }, this.config.checkpointIntervalSeconds * 1000);
-    this.timer.unref();
+    this.task.start(this.config.checkpointIntervalSeconds * 1000);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One round: a checkpoint when the chain grew since the latest, made by the instance holding the lock. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { PeriodicTask } from '../common/scheduling/periodic-task.js';
 import { appConfig } from '../config/app.config.js';
 import { RetentionClock } from './retention-clock.js';
 import { RetentionService } from './retention.service.js';
@@ -16,8 +17,10 @@ export const RETENTION_CHECK_INTERVAL_MS = 3600 * 1000;
 @Injectable()
 export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RetentionJob.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly task = new PeriodicTask(
+    () => this.tick(),
+    (err) => this.logger.warn(`retention run failed: ${err.message}`),
+  );
 
   constructor(
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
@@ -27,17 +30,11 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
 
   onApplicationBootstrap(): void {
     if (!this.config.workersEnabled || !this.config.retentionEnforce) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.tick()
-        .catch((err: Error) => this.logger.warn(`retention run failed: ${err.message}`))
-        .finally(() => (this.running = undefined));
-    }, RETENTION_CHECK_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start(RETENTION_CHECK_INTERVAL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One check: runs the rule when the daily run is due (as of `now`). Answers the erased count, or null when it did not run. */
