@@ -13,6 +13,8 @@ export interface AuditRow {
   entity_type: string;
   entity_id: string | null;
   contact_id: string | null;
+  /** The other contacts the event is about (null when none); see AuditInput.subjects. */
+  subject_contact_ids: string[] | null;
   request_id: string | null;
   before: unknown;
   after: unknown;
@@ -23,13 +25,13 @@ export interface AuditRow {
 /** The columns of a chain link (what the hash covers, and the link itself). */
 const CHAIN_COLUMNS = [
   'id', 'seq', 'occurred_at', 'actor_type', 'actor_id', 'action', 'entity_type', 'entity_id', 'contact_id',
-  'request_id', 'before', 'after', 'prev_hash', 'hash',
+  'subject_contact_ids', 'request_id', 'before', 'after', 'prev_hash', 'hash',
 ] as const;
 
 /** What a request writes: the event without its place in the chain (the sealer adds seq, prev_hash, hash). */
 const INSERT_COLUMNS = [
-  'id', 'occurred_at', 'actor_type', 'actor_id', 'action', 'entity_type', 'entity_id', 'contact_id', 'request_id',
-  'before', 'after',
+  'id', 'occurred_at', 'actor_type', 'actor_id', 'action', 'entity_type', 'entity_id', 'contact_id',
+  'subject_contact_ids', 'request_id', 'before', 'after',
 ] as const;
 
 export type UnsealedAuditRow = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash' | 'before' | 'after'> & {
@@ -145,7 +147,11 @@ export class AuditEventsRepository {
     if (f.entityType) w.add(`entity_type = ${w.param(f.entityType)}`);
     if (f.entityId) w.add(`entity_id = ${w.param(f.entityId)}`);
     if (f.actorId) w.add(`actor_id = ${w.param(f.actorId)}`);
-    if (f.contactId) w.add(`contact_id = ${w.param(f.contactId)}`);
+    if (f.contactId) {
+      // Whatever the entity: the contact whose values the event seals, or one of the others it is about.
+      const id = w.param(f.contactId);
+      w.add(`(contact_id = ${id} OR subject_contact_ids @> ARRAY[${id}]::uuid[])`);
+    }
     if (f.from) w.add(`occurred_at >= ${w.param(f.from)}`);
     if (f.to) w.add(`occurred_at < ${w.param(f.to)}`);
     if (f.beforeSeq) w.add(`seq < ${w.param(f.beforeSeq)}`);

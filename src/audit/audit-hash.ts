@@ -20,6 +20,8 @@ export function auditHash(row: Omit<AuditRow, 'id' | 'hash'> & { id: string }): 
     entityType: row.entity_type,
     entityId: row.entity_id,
     contactId: row.contact_id,
+    // Only when there are some: events without subjects hash as they did before the column existed.
+    ...(row.subject_contact_ids?.length ? { subjectContactIds: row.subject_contact_ids } : {}),
     requestId: row.request_id,
     before: row.before ?? null,
     after: row.after ?? null,

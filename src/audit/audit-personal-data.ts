@@ -6,6 +6,7 @@ import { HoldsPersonalData, type MovedRows, type PersonalDataHolder } from '../c
  * moved. A contact's personal values in it are sealed under the contact's data key (see the crypto holder):
  * erasure destroys that key and they become unreadable while the chain still verifies. A merge leaves the
  * duplicate's events under the duplicate's id (they tell the story of that record, including `merged_into`).
+ * `subject_contact_ids` (the other contacts an event is about) holds ids only, never values: it stays as written.
  */
 @Injectable()
 @HoldsPersonalData()

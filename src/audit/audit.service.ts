@@ -16,6 +16,11 @@ export interface AuditInput {
   entityId?: string | null;
   /** The contact whose personal data `before`/`after` hold: they are then sealed under that contact's key. */
   contactId?: string | null;
+  /**
+   * Every other contact the event is about (the people of an interaction, a disclosure's contacts, the other end of
+   * a connection): `GET /audit-events?contactId=` finds the event by any of them. Ids only, never sealed.
+   */
+  subjects?: readonly (string | null | undefined)[];
   before?: unknown;
   after?: unknown;
 }
@@ -54,6 +59,16 @@ const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 /** `entity_id` is text (not every entity has a uuid): a uuid in it is kept in canonical lower case, so lookups by id find it. */
 const storedEntityId = (value: string | null | undefined) =>
   value === null || value === undefined ? null : UUID_SHAPE.test(value) ? value.toLowerCase() : value;
+
+/**
+ * The contacts an event is about besides `contact_id`, as stored and hashed: canonical, distinct, sorted; null when
+ * there are none (so events without subjects hash exactly as before the column existed).
+ */
+export function subjectIds(contactId: string | null, subjects: readonly (string | null | undefined)[] | undefined): string[] | null {
+  if (!subjects?.length) return null;
+  const ids = [...new Set(subjects.filter((s): s is string => !!s).map(storedUuid))].filter((id) => id !== contactId).sort();
+  return ids.length ? ids : null;
+}
 
 /** before/after exactly as the jsonb column will give them back (toJSON applied, undefined dropped). */
 const asStoredJson = (value: unknown): unknown => (value === null ? null : JSON.parse(JSON.stringify(value)));
@@ -110,6 +125,7 @@ export class AuditService {
       entity_type: p.entityType,
       entity_id: p.entityId ?? null,
       contact_id: p.contactId ?? null,
+      subject_contact_ids: subjectIds(p.contactId ?? null, p.subjects),
       request_id: ctx.requestId ?? null,
       before: p.before === null ? null : JSON.stringify(p.before),
       after: p.after === null ? null : JSON.stringify(p.after),

@@ -61,7 +61,8 @@ export class ConnectionsService {
     const row = await this.repo.insert(m, { from: contactId, to: dto.contactId, kind: dto.kind, note: dto.note ?? null, createdBy: actorIdOf(p) });
     if (!row) throw new ConflictError('CONNECTION_EXISTS', `These contacts are already connected as ${dto.kind}`);
     const created = toConnection(row, contactId);
-    await this.audit.record({ action: 'create', entityType: 'contact_connection', entityId: row.id, contactId, after: created });
+    const subjects = [row.from_contact_id, row.to_contact_id];
+    await this.audit.record({ action: 'create', entityType: 'contact_connection', entityId: row.id, contactId, subjects, after: created });
     return created;
   }
 
@@ -79,7 +80,14 @@ export class ConnectionsService {
     const row = await this.repo.findOfContact(m, contactId, connectionId);
     if (!row) throw new NotFoundError('Connection', connectionId);
     await this.repo.delete(m, connectionId);
-    await this.audit.record({ action: 'delete', entityType: 'contact_connection', entityId: connectionId, contactId, before: toConnection(row, contactId) });
+    await this.audit.record({
+      action: 'delete',
+      entityType: 'contact_connection',
+      entityId: connectionId,
+      contactId,
+      subjects: [row.from_contact_id, row.to_contact_id],
+      before: toConnection(row, contactId),
+    });
   }
 
   /** The strongest chains from staff to the contact (see introduction-strength.ts), at most MAX_INTRODUCTIONS. */

@@ -116,6 +116,7 @@ export class DisclosuresService {
       action: 'disclose',
       entityType: 'disclosure',
       entityId: id,
+      subjects: final.map((d) => d.contactId),
       after: {
         purpose: purpose.key,
         recipientId: recipient.id,

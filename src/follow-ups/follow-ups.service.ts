@@ -96,7 +96,7 @@ export class FollowUpsService {
       principal,
     );
     const created = (await this.load(m, id, principal))!;
-    await this.audit.record({ action: 'create', entityType: 'follow_up', entityId: id, after: audit });
+    await this.audit.record({ action: 'create', entityType: 'follow_up', entityId: id, subjects: created.contactIds, after: audit });
     return created;
   }
 
@@ -154,7 +154,14 @@ export class FollowUpsService {
     if (!changed) return before;
     const after = (await this.load(m, id, principal))!;
     const action = dto.status !== undefined && dto.status !== before.status ? `status_${after.status}` : 'update';
-    await this.audit.record({ action, entityType: 'follow_up', entityId: id, before: followUpAudit(before), after: followUpAudit(after) });
+    await this.audit.record({
+      action,
+      entityType: 'follow_up',
+      entityId: id,
+      subjects: [...before.contactIds, ...after.contactIds],
+      before: followUpAudit(before),
+      after: followUpAudit(after),
+    });
     return after;
   }
 

@@ -63,12 +63,12 @@ export class InteractionsService {
         { interactionId: id, contactId: null, eventId, from: occurredAt, dueAt: dto.followUp.dueAt, assigneeId: dto.followUp.assigneeId, note: dto.followUp.note },
         p,
       );
-      audits.push({ action: 'create', entityType: 'follow_up', entityId: f.id, after: f.audit });
+      audits.push({ action: 'create', entityType: 'follow_up', entityId: f.id, subjects: dto.contactIds, after: f.audit });
     }
     // Monotonic on create, so concurrent writers for the same contact never lower it.
     await this.contacts.touchLastInteraction(m, dto.contactIds, occurredAt);
     const row = (await this.repo.findRow(m, id))!;
-    audits.unshift({ action: 'create', entityType: 'interaction', entityId: id, after: interactionAudit(row) });
+    audits.unshift({ action: 'create', entityType: 'interaction', entityId: id, subjects: row.contact_ids, after: interactionAudit(row) });
     await this.audit.recordMany(audits);
     return this.respond(m, row, p);
   }
@@ -128,6 +128,7 @@ export class InteractionsService {
       action: 'update',
       entityType: 'interaction',
       entityId: id,
+      subjects: [...before.contact_ids, ...after.contact_ids],
       before: interactionAudit(before),
       after: { ...interactionAudit(after), summaryChanged: dto.summary !== undefined && dto.summary !== before.summary },
     });
@@ -148,11 +149,12 @@ export class InteractionsService {
     const cancelled = await this.followUpRows.cancelForInteraction(m, id, p.userId ?? p.credentialId);
     const after = (await this.repo.findRow(m, id))!;
     await this.audit.recordMany([
-      { action: 'archive', entityType: 'interaction', entityId: id, before: interactionAudit(before), after: interactionAudit(after) },
+      { action: 'archive', entityType: 'interaction', entityId: id, subjects: before.contact_ids, before: interactionAudit(before), after: interactionAudit(after) },
       ...cancelled.map((f) => ({
         action: 'status_cancelled',
         entityType: 'follow_up',
         entityId: f.id,
+        subjects: before.contact_ids,
         before: { status: 'open', version: f.version - 1 },
         after: { status: 'cancelled', reason: 'interaction_archived', completedBy: p.userId ?? p.credentialId, assigneeId: f.assignee_id, version: f.version },
       })),
@@ -173,6 +175,7 @@ export class InteractionsService {
       action: `review_${dto.decision}`,
       entityType: 'interaction',
       entityId: id,
+      subjects: before.contact_ids,
       before: { reviewStatus: before.review_status, version: before.version },
       after: { reviewStatus: after.review_status, decidedBy: after.reviewed_by, decidedAt: after.reviewed_at, hasNote: !!after.review_note, version: after.version },
     });

@@ -83,6 +83,7 @@ export class WebhookDeliveriesService {
         action: 'retry',
         entityType: 'webhook_delivery',
         entityId: id,
+        subjects: [before.contact_id],
         before: { recipientId: before.recipient_id, type: before.type, ...pick(toDeliveryResponse(before)) },
         after: { recipientId: after.recipientId, type: after.type, ...pick(after) },
       });
