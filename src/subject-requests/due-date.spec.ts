@@ -1,4 +1,4 @@
-import { addCalendarMonths, dueAtFor, extendedDueAtFor } from './due-date.js';
+import { addCalendarMonths, dueAtFor, extendedDueAt } from './due-date.js';
 
 const d = (s: string) => new Date(s);
 
@@ -24,14 +24,15 @@ describe('dueAtFor (one calendar month after receipt, UTC)', () => {
   });
 });
 
-describe('extendedDueAtFor (three calendar months after receipt)', () => {
+describe('extendedDueAt (two calendar months after the due date it had)', () => {
   it.each([
     ['2026-03-15T10:30:00.000Z', '2026-06-15T10:30:00.000Z'],
-    ['2026-01-31T09:00:00.000Z', '2026-04-30T09:00:00.000Z'],
-    ['2026-11-30T09:00:00.000Z', '2027-02-28T09:00:00.000Z'],
-    ['2026-10-31T09:00:00.000Z', '2027-01-31T09:00:00.000Z'],
-  ])('%s → %s', (received, due) => {
-    expect(extendedDueAtFor(d(received)).toISOString()).toBe(due);
+    ['2026-01-31T09:00:00.000Z', '2026-04-28T09:00:00.000Z'], // due 28 February, then 28 April
+    ['2026-11-30T09:00:00.000Z', '2027-02-28T09:00:00.000Z'], // due 30 December, then 28 February
+    ['2026-10-31T09:00:00.000Z', '2027-01-30T09:00:00.000Z'], // due 30 November, then 30 January
+    ['2027-12-31T09:00:00.000Z', '2028-03-31T09:00:00.000Z'], // due 31 January, then 31 March
+  ])('received %s → %s', (received, due) => {
+    expect(extendedDueAt(dueAtFor(d(received))).toISOString()).toBe(due);
   });
 });
 

@@ -15,7 +15,8 @@ export function addCalendarMonths(from: Date, months: number): Date {
 export const dueAtFor = (receivedAt: Date): Date => addCalendarMonths(receivedAt, 1);
 
 /**
- * After the one extension: three calendar months after receipt (the month plus "two further months", counted from
- * receipt so a request received on 31 January is due on 30 April, not on 28 April via 28 February).
+ * After the one extension (contract: "`extended` moves `dueAt` two months further, once"): two calendar months after
+ * the due date it had, by the same rule (a request received on 31 January, due on 28 February, is then due on
+ * 28 April).
  */
-export const extendedDueAtFor = (receivedAt: Date): Date => addCalendarMonths(receivedAt, 3);
+export const extendedDueAt = (dueAt: Date): Date => addCalendarMonths(dueAt, 2);

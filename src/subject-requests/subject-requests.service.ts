@@ -7,7 +7,7 @@ import { assertIfMatch, type IfMatch } from '../common/http/etag.js';
 import { decodeCursor, Page, pageSize, toPage } from '../common/http/pagination.js';
 import { ContactsRepository } from '../contacts/contacts.repository.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { dueAtFor, extendedDueAtFor } from './due-date.js';
+import { dueAtFor, extendedDueAt } from './due-date.js';
 import { CreateSubjectRequestDto, ListSubjectRequestsQueryDto, SubjectRequestResponseDto, UpdateSubjectRequestDto } from './dto/subject-request.dto.js';
 import { SubjectRequestRow, SubjectRequestsRepository, toSubjectRequestResponse } from './subject-requests.repository.js';
 
@@ -76,7 +76,7 @@ export class SubjectRequestsService {
         if (before.status === 'done' || before.status === 'rejected') {
           throw new ConflictError('SUBJECT_REQUEST_CLOSED', `The request is ${before.status}; reopen it (status open) before extending it`);
         }
-        dueAt = extendedDueAtFor(before.received_at);
+        dueAt = extendedDueAt(before.due_at);
         extendedAt = new Date();
       }
       const closing = dto.status === 'done' || dto.status === 'rejected';

@@ -66,11 +66,11 @@ describe('Data-subject requests, and exports and erasures that answer them', () 
   it('should extend once by two further months (a second extension is a 409) and close', async () => {
     const r = await t.api(compliance).post('/subject-requests', { kind: 'portability', receivedAt: '2026-01-31T09:00:00.000Z' }).expect(201);
     const ext = await t.api(compliance).patch(`/subject-requests/${r.body.id}`, { status: 'extended', note: 'complex request' }).expect(200);
-    expect(ext.body).toMatchObject({ status: 'extended', dueAt: '2026-04-30T09:00:00.000Z', note: 'complex request', extendedAt: expect.any(String) });
+    expect(ext.body).toMatchObject({ status: 'extended', dueAt: '2026-04-28T09:00:00.000Z', note: 'complex request', extendedAt: expect.any(String) });
     const again = await t.api(compliance).patch(`/subject-requests/${r.body.id}`, { status: 'extended' }).expect(409);
     expect(again.body.code).toBe('ALREADY_EXTENDED');
     const done = await t.api(compliance).patch(`/subject-requests/${r.body.id}`, { status: 'done' }).expect(200);
-    expect(done.body).toMatchObject({ status: 'done', dueAt: '2026-04-30T09:00:00.000Z', answeredWith: 'manual', closedAt: expect.any(String), overdue: false });
+    expect(done.body).toMatchObject({ status: 'done', dueAt: '2026-04-28T09:00:00.000Z', answeredWith: 'manual', closedAt: expect.any(String), overdue: false });
     await t.api(compliance).patch(`/subject-requests/${r.body.id}`, { status: 'open' }).expect(200);
     await t.api(compliance).patch(`/subject-requests/${r.body.id}`, { status: 'extended' }).expect(409);
     await t.api(compliance).patch(`/subject-requests/${r.body.id}`, { status: 'nope' }).expect(400);

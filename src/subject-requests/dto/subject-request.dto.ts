@@ -30,7 +30,7 @@ export class CreateSubjectRequestDto {
 }
 
 export class UpdateSubjectRequestDto {
-  /** `extended` moves dueAt to three months after receipt (Art. 12(3): two further months), once. */
+  /** `extended` moves dueAt two calendar months further (Art. 12(3): two further months), once. */
   @ApiProperty({ enum: STATUSES })
   @IsIn(STATUSES)
   status: (typeof STATUSES)[number];
