@@ -3,7 +3,8 @@ import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/role.js';
-import { ApiConflicting, ApiMissing } from '../common/http/api-problems.js';
+import { ApiConflicting, ApiMissing, ApiMissingOrStale } from '../common/http/api-problems.js';
+import { IfMatchHeader, type IfMatch } from '../common/http/etag.js';
 import { Page, PageOf, PageQueryDto } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/uuid-param.dto.js';
 import { ConnectionsService } from './connections.service.js';
@@ -38,9 +39,9 @@ export class ConnectionsController {
   @HttpCode(204)
   @Access('staff')
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiMissing()
-  remove(@Param() { id, connectionId }: ConnectionParams): Promise<void> {
-    return this.connections.remove(id, connectionId);
+  @ApiMissingOrStale()
+  remove(@Param() { id, connectionId }: ConnectionParams, @IfMatchHeader() ifMatch: IfMatch): Promise<void> {
+    return this.connections.remove(id, connectionId, ifMatch);
   }
 
   /** Chains from staff through contacts who know each other to this contact, strongest first (at most 20). */

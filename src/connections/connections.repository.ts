@@ -49,10 +49,11 @@ export class ConnectionsRepository {
   }
 
   /** The connection if it touches the contact (either end). */
-  async findOfContact(m: EntityManager, contactId: string, id: string): Promise<ConnectionRow | undefined> {
+  /** The connection if it involves the contact; `lock`: locked for a change in this transaction. */
+  async findOfContact(m: EntityManager, contactId: string, id: string, lock = false): Promise<ConnectionRow | undefined> {
     const [row] = await queryRows<ConnectionRow>(
       m,
-      `SELECT ${COLUMNS} FROM contact_connections c WHERE c.id = $1 AND (c.from_contact_id = $2 OR c.to_contact_id = $2)`,
+      `SELECT ${COLUMNS} FROM contact_connections c WHERE c.id = $1 AND (c.from_contact_id = $2 OR c.to_contact_id = $2)${lock ? ' FOR UPDATE' : ''}`,
       [id, contactId],
     );
     return row;

@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, ValidationFailedError } from '../common/e
 import { Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
 import { appConfig } from '../config/app.config.js';
 import { ContactsRepository } from '../contacts/contacts.repository.js';
+import { assertIfMatch, type IfMatch } from '../common/http/etag.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { iso } from '../database/sql.js';
 import { ConnectionRow, ConnectionsRepository } from './connections.repository.js';
@@ -74,11 +75,12 @@ export class ConnectionsService {
     return toPage(rows, limit, (r) => toConnection(r, contactId), (r) => [r.created_key, r.id]);
   }
 
-  async remove(contactId: string, connectionId: string): Promise<void> {
+  async remove(contactId: string, connectionId: string, ifMatch: IfMatch): Promise<void> {
     const m = this.tx.manager;
     if (!(await this.contacts.exists(m, contactId))) throw new NotFoundError('Contact', contactId);
-    const row = await this.repo.findOfContact(m, contactId, connectionId);
+    const row = await this.repo.findOfContact(m, contactId, connectionId, true);
     if (!row) throw new NotFoundError('Connection', connectionId);
+    assertIfMatch(ifMatch, row.version);
     await this.repo.delete(m, connectionId);
     await this.audit.record({
       action: 'delete',

@@ -98,9 +98,13 @@ export class NetworksController {
   @HttpCode(204)
   @Access('staff')
   @ApiNoContentResponse({ description: 'Withdrawn' })
-  @ApiMissing()
-  withdrawConflict(@Param() { id, conflictId }: ConflictParams, @CurrentPrincipal() p: Principal): Promise<void> {
-    return this.networks.withdrawConflict(id, conflictId, p);
+  @ApiMissingOrStale()
+  withdrawConflict(
+    @Param() { id, conflictId }: ConflictParams,
+    @CurrentPrincipal() p: Principal,
+    @IfMatchHeader() ifMatch: IfMatch,
+  ): Promise<void> {
+    return this.networks.withdrawConflict(id, conflictId, p, ifMatch);
   }
 
   @Get('users/:id/conflicts')

@@ -188,6 +188,16 @@ export class NetworksRepository {
     return id;
   }
 
+  /** Locks a membership row for a change in this transaction (If-Match is checked on what the lock sees). */
+  async lockMembership(m: EntityManager, id: string): Promise<void> {
+    await m.query('SELECT 1 FROM network_memberships WHERE id = $1 FOR UPDATE', [id]);
+  }
+
+  /** Locks a conflict-of-interest row for its withdrawal in this transaction. */
+  async lockConflict(m: EntityManager, id: string): Promise<void> {
+    await m.query('SELECT 1 FROM conflicts_of_interest WHERE id = $1 FOR UPDATE', [id]);
+  }
+
   async deleteConflict(m: EntityManager, id: string): Promise<void> {
     await m.query('DELETE FROM conflicts_of_interest WHERE id = $1', [id]);
   }

@@ -133,6 +133,7 @@ export class NetworksService {
   async updateMembership(networkId: string, membershipId: string, dto: UpdateMembershipDto, ifMatch: IfMatch): Promise<MembershipResponseDto> {
     const m = this.tx.manager;
     if (!(await this.organisations.exists(m, networkId))) throw new NotFoundError('Organisation', networkId);
+    await this.repo.lockMembership(m, membershipId);
     const row = await this.repo.findMembership(m, membershipId);
     if (!row || row.network_id !== networkId) throw new NotFoundError('Membership', membershipId);
     assertIfMatch(ifMatch, row.version);
@@ -221,11 +222,13 @@ export class NetworksService {
   }
 
   /** Withdraws a declared conflict of interest (it no longer holds): staff their own, admins any; audited. */
-  async withdrawConflict(userId: string, conflictId: string, p: Principal): Promise<void> {
+  async withdrawConflict(userId: string, conflictId: string, p: Principal, ifMatch: IfMatch): Promise<void> {
     if (p.role !== 'admin' && p.userId !== userId) throw new ForbiddenError('Staff may only withdraw their own conflicts of interest');
     const m = this.tx.manager;
+    await this.repo.lockConflict(m, conflictId);
     const row = await this.repo.findConflict(m, conflictId);
     if (!row || row.user_id !== userId) throw new NotFoundError('Conflict of interest', conflictId);
+    assertIfMatch(ifMatch, row.version);
     await this.repo.deleteConflict(m, conflictId);
     await this.audit.record({ action: 'withdraw', entityType: 'conflict_of_interest', entityId: conflictId, before: toConflict(row) });
   }

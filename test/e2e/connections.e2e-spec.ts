@@ -86,7 +86,8 @@ describe('Connections, introductions and network memberships', () => {
       const { id } = (await connect(a, b, 'colleague').expect(201)).body;
       await t.api(alice.key).delete(`/contacts/${c}/connections/${id}`).expect(404);
       await t.api(compliance).delete(`/contacts/${b}/connections/${id}`).expect(403);
-      await t.api(alice.key).delete(`/contacts/${b}/connections/${id}`).expect(204);
+      await t.api(alice.key).delete(`/contacts/${b}/connections/${id}`).set('If-Match', '"2"').expect(412); // stale
+      await t.api(alice.key).delete(`/contacts/${b}/connections/${id}`).set('If-Match', '"1"').expect(204);
       await t.api(alice.key).delete(`/contacts/${b}/connections/${id}`).expect(404);
       expect((await t.api(alice.key).get(`/contacts/${a}/connections`).expect(200)).body.items).toEqual([]);
       const audit = await t.sql<{ action: string }>(`SELECT action FROM audit_events WHERE entity_type = 'contact_connection' AND entity_id = $1 ORDER BY written_seq`, [id]);
@@ -307,7 +308,8 @@ describe('Connections, introductions and network memberships', () => {
       await t.api(compliance).delete(url).expect(403);
       await t.api(integration).delete(url).expect(403);
       await t.api(bob.key).delete(`/users/${bob.id}/conflicts/${declared.id}`).expect(404); // not Bob's
-      await t.api(alice.key).delete(url).expect(204);
+      await t.api(alice.key).delete(url).set('If-Match', '"7"').expect(412); // stale
+      await t.api(alice.key).delete(url).set('If-Match', `"${declared.version}"`).expect(204);
       await t.api(alice.key).delete(url).expect(404);
       expect((await t.api(compliance).get(`/users/${alice.id}/conflicts`).expect(200)).body.items).toEqual([]);
       const audit = await t.sql<{ action: string }>(`SELECT action FROM audit_events WHERE entity_type = 'conflict_of_interest' AND entity_id = $1 ORDER BY written_seq`, [declared.id]);

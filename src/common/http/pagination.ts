@@ -14,6 +14,8 @@ export class PageQueryDto {
   limit?: number;
 
   /** Opaque cursor from a previous page's `nextCursor`. */
+  // Stated for OpenAPI: the Swagger plugin reads only *.dto.ts files, and every list takes this parameter.
+  @ApiPropertyOptional({ description: "Opaque cursor from a previous page's `nextCursor`.", maxLength: 1024 })
   @IsOptional()
   @IsString()
   @MaxLength(1024)

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { lowerUuid } from '../../common/validation/transforms.js';
@@ -58,6 +58,7 @@ export const MAX_HOPS_DEFAULT = 3;
 
 export class IntroductionsQueryDto {
   /** Links in a chain, the staff–contact link included: 1–4 (default 3). */
+  @ApiPropertyOptional({ default: MAX_HOPS_DEFAULT, minimum: 1, maximum: 4 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(4)
   maxHops?: number;
 }
