@@ -69,9 +69,9 @@ export class ContactsRepository {
     return (await queryRows(m, 'SELECT 1 FROM contacts WHERE id = $1', [id])).length > 0;
   }
 
-  /** Whether a contact with this id exists and is not erased. */
+  /** Whether a contact with this id exists, is not erased and was not merged into another (nothing new may name it). */
   async existsLive(m: EntityManager, id: string): Promise<boolean> {
-    return (await queryRows(m, 'SELECT 1 FROM contacts WHERE id = $1 AND erased_at IS NULL', [id])).length > 0;
+    return (await queryRows(m, 'SELECT 1 FROM contacts WHERE id = $1 AND erased_at IS NULL AND merged_into_id IS NULL', [id])).length > 0;
   }
 
   /**

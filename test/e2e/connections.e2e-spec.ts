@@ -140,6 +140,9 @@ describe('Connections, introductions and network memberships', () => {
       expect(left).toEqual([]);
       const self = await t.sql(`SELECT 1 FROM contact_connections WHERE from_contact_id = to_contact_id`);
       expect(self).toEqual([]);
+      // Nothing new may name the merged duplicate, from either end.
+      await connect(d, y, 'knows').expect(404);
+      await connect(y, d, 'knows').expect(404);
     });
   });
 
