@@ -11,13 +11,13 @@ export class KeyDatesController {
 
   /**
    * Contacts' key dates (birthdays, anniversaries, …) coming up within `withinDays` days (1–366, default 14; today,
-   * UTC, included), soonest first; 29 February falls on 28 February in other years. Archived, erased and merged
-   * contacts are left out.
+   * UTC, included), soonest first, in pages (`limit`, `cursor`); 29 February falls on 28 February in other years.
+   * Archived, erased and merged contacts are left out.
    */
   @Get()
   @Access('staff', 'compliance')
   @ApiOkResponse({ type: UpcomingKeyDatesDto })
   upcoming(@Query() q: UpcomingKeyDatesQueryDto): Promise<UpcomingKeyDatesDto> {
-    return this.keyDates.upcoming(q.withinDays);
+    return this.keyDates.upcoming(q);
   }
 }

@@ -4,6 +4,8 @@ import { queryRows } from '../database/sql.js';
 
 export interface UpcomingKeyDateRow {
   contact_id: string;
+  /** The key date's position in the contact's list (1-based): with the contact and the day, the page's key. */
+  ord: string;
   kind: string;
   date: string;
   label: string | null;
@@ -19,9 +21,20 @@ const occurrenceIn = (y: string) =>
 export class KeyDatesRepository {
   /**
    * Key dates of live contacts (not archived, erased or merged) whose next occurrence on or after `today` lies
-   * within `withinDays` days (both ends included), soonest first. Same rule as `nextOccurrence` in key-dates.ts.
+   * within `withinDays` days (both ends included), soonest first: one page (`limit + 1` rows) after `after`. Same
+   * rule as `nextOccurrence` in key-dates.ts.
    */
-  upcoming(m: EntityManager, today: string, withinDays: number): Promise<UpcomingKeyDateRow[]> {
+  upcoming(
+    m: EntityManager,
+    today: string,
+    withinDays: number,
+    limit: number,
+    after?: { day: string; contactId: string; ord: number },
+  ): Promise<UpcomingKeyDateRow[]> {
+    const params: unknown[] = [today, Number(today.slice(0, 4)), withinDays];
+    const keyset = after
+      ? `AND (n.next, k.contact_id, k.ord) > ($${params.push(after.day)}::date, $${params.push(after.contactId)}::uuid, $${params.push(after.ord)}::bigint)`
+      : '';
     return queryRows<UpcomingKeyDateRow>(
       m,
       `WITH k AS (
@@ -30,15 +43,16 @@ export class KeyDatesRepository {
            FROM contacts c CROSS JOIN LATERAL jsonb_array_elements(c.key_dates) WITH ORDINALITY AS x(e, ord)
           WHERE c.key_dates <> '[]'::jsonb AND c.archived_at IS NULL AND c.erased_at IS NULL AND c.merged_into_id IS NULL
        )
-       SELECT k.contact_id, k.kind, k.date, k.label, n.next::text AS next_occurrence
+       SELECT k.contact_id, k.ord::text AS ord, k.kind, k.date, k.label, n.next::text AS next_occurrence
          FROM k CROSS JOIN LATERAL (
            SELECT min(o.day) AS next FROM (
              SELECT ${occurrenceIn('y.y')} AS day FROM (VALUES ($2::int), ($2::int + 1)) AS y(y)
            ) o WHERE o.day >= $1::date
          ) n
-        WHERE n.next <= $1::date + $3::int
-        ORDER BY n.next, k.contact_id, k.ord`,
-      [today, Number(today.slice(0, 4)), withinDays],
+        WHERE n.next <= $1::date + $3::int ${keyset}
+        ORDER BY n.next, k.contact_id, k.ord
+        LIMIT ${Number(limit) + 1}`,
+      params,
     );
   }
 }

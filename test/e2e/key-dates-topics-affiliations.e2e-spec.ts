@@ -142,7 +142,7 @@ describe('Issue 14: key dates, affiliations edited and ended, topics on interact
       const repo = t.app.get(KeyDatesRepository);
       const m = t.app.get(DataSource).manager;
       const run = async (day: string, within: number) =>
-        (await repo.upcoming(m, day, within)).filter((r) => r.contact_id === c.id).map((r) => [r.date, r.next_occurrence]);
+        (await repo.upcoming(m, day, within, 10_000)).filter((r) => r.contact_id === c.id).map((r) => [r.date, r.next_occurrence]);
       expect(await run('2026-12-20', 14)).toEqual([['2001-12-20', '2026-12-20'], ['01-02', '2027-01-02']]);
       expect(await run('2027-02-27', 1)).toEqual([['02-29', '2027-02-28']]);
       expect(await run('2027-03-01', 366)).toEqual([
@@ -184,6 +184,34 @@ describe('Issue 14: key dates, affiliations edited and ended, topics on interact
       expect(after).toContain(survivor.id);
       const [tomb] = await t.sql<{ key_dates: unknown }>('SELECT key_dates FROM contacts WHERE id = $1', [dup.id]);
       expect(tomb.key_dates).toEqual([]);
+    });
+
+    it('pages with limit and cursor, in the same order, without repeating or skipping a date', async () => {
+      await newContact({ keyDates: [{ kind: 'other', date: '01-01' }, { kind: 'other', date: '06-30' }, { kind: 'birthday', date: '12-31' }] });
+      await newContact({ keyDates: [{ kind: 'other', date: '01-01' }, { kind: 'anniversary', date: '2010-06-30' }] });
+      const whole = (await t.api(staff).get('/key-dates?withinDays=366&limit=200').expect(200)).body;
+      expect(whole.nextCursor).toBeNull();
+      const walked: unknown[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const query: string = `/key-dates?withinDays=366&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+        const page = (await t.api(staff).get(query).expect(200)).body as { items: unknown[]; nextCursor: string | null };
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        walked.push(...page.items);
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 500);
+      expect(walked).toEqual(whole.items);
+      expect(whole.items.length).toBeGreaterThanOrEqual(5);
+      expect(pages).toBe(Math.ceil(whole.items.length / 2));
+      await t.api(staff).get('/key-dates?limit=0').expect(400);
+      await t.api(staff).get('/key-dates?limit=201').expect(400);
+      await t.api(staff).get('/key-dates?cursor=bm90LWEtY3Vyc29y').expect(400);
+      for (const key of [['2026-13-45', NO_ID, 1], ['2026-01-01', 'x', 1], ['2026-01-01', NO_ID, 0]]) {
+        const forged = Buffer.from(JSON.stringify(key)).toString('base64url');
+        await t.api(staff).get(`/key-dates?cursor=${forged}`).expect(400);
+      }
     });
 
     it('answers 400 for withinDays outside 1–366 and 403 for integration keys', async () => {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, registerDecorator, ValidationOptions } from 'class-validator';
+import { PageQueryDto } from '../../common/http/pagination.js';
 import { trim } from '../../common/validation/transforms.js';
 import { isValidKeyDate, KEY_DATE_KINDS, KEY_DATE_LABEL_MAX, type KeyDateKind } from '../key-dates.js';
 
@@ -44,7 +45,7 @@ export class KeyDateResponseDto {
   label: string | null;
 }
 
-export class UpcomingKeyDatesQueryDto {
+export class UpcomingKeyDatesQueryDto extends PageQueryDto {
   /** How many days ahead, today included (1–366). */
   @ApiPropertyOptional({ default: 14, minimum: 1, maximum: 366 })
   @IsOptional()
@@ -68,4 +69,7 @@ export class UpcomingKeyDateDto {
 
 export class UpcomingKeyDatesDto {
   items: UpcomingKeyDateDto[];
+  /** The next page's cursor, or null on the last page. */
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
 }
