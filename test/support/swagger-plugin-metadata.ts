@@ -1,4 +1,6 @@
-import { SwaggerModule } from '@nestjs/swagger';
+import { HttpStatus, RequestMethod } from '@nestjs/common';
+import { HTTP_CODE_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
+import { ApiResponse, SwaggerModule } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,6 +17,9 @@ import { fileURLToPath } from 'node:url';
  * Generating it needs a type-checked program of src (tens of seconds on a busy machine), so the result is cached in
  * the temp directory under a hash of every source file and the plugin options.
  */
+/** @nestjs/swagger's metadata key of a handler's responses (DECORATORS.API_RESPONSE; the package does not export it). */
+const API_RESPONSE = 'swagger/apiResponse';
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SRC = path.join(ROOT, 'src');
 
@@ -78,5 +83,39 @@ export async function loadSwaggerPluginMetadata(): Promise<void> {
     );
   const load = (spec: string) => import(path.join(SRC, spec.replace(/\.js$/, '.ts')));
   const metadataFn = new Function('__load', body)(load) as () => Promise<Record<string, unknown>>;
-  await SwaggerModule.loadPluginMetadata(metadataFn);
+  const metadata = await metadataFn();
+  await SwaggerModule.loadPluginMetadata(() => Promise.resolve(metadata));
+  await applySuccessResponses(metadata);
+}
+
+type ControllerMeta = [Promise<Record<string, unknown>>, Record<string, Record<string, Record<string, unknown>>>][];
+
+/**
+ * Compiled, the plugin adds each handler's success response (`@ApiResponse({status, type})`, the status from
+ * `@HttpCode` or the HTTP method) next to the handler's own `@ApiResponse`s. Loaded as metadata, @nestjs/swagger
+ * applies it only to handlers that declare no response at all (`overrideExisting: false`), so every handler with a
+ * problem response (404, 409, 412…) would lose its 2xx here while production serves it. This adds them the way the
+ * compiled plugin does, so the document under jest is the one production serves.
+ */
+async function applySuccessResponses(metadata: Record<string, unknown>): Promise<void> {
+  const controllers = (metadata['@nestjs/swagger'] as { controllers?: ControllerMeta } | undefined)?.controllers ?? [];
+  for (const [fileImport, classes] of controllers) {
+    const file = await fileImport;
+    for (const [className, methods] of Object.entries(classes)) {
+      const cls = file[className] as { prototype: Record<string, unknown> } | undefined;
+      if (!cls) continue;
+      for (const [methodName, meta] of Object.entries(methods)) {
+        const { summary: _s, deprecated: _d, tags: _t, ...response } = meta;
+        const handler = cls.prototype[methodName];
+        if (Object.keys(response).length === 0 || typeof handler !== 'function') continue;
+        const status =
+          (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ??
+          (Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST ? HttpStatus.CREATED : HttpStatus.OK);
+        const existing = Reflect.getMetadata(API_RESPONSE, handler) as Record<string, unknown> | undefined;
+        if (existing?.[String(status)]) continue;
+        const descriptor = Object.getOwnPropertyDescriptor(cls.prototype, methodName)!;
+        ApiResponse({ status, ...response })(cls.prototype, methodName, descriptor);
+      }
+    }
+  }
 }
