@@ -1,5 +1,6 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, ValidationFailedError } from '../errors/domain.error.js';
+import { cacheValidationMetadata } from './metadata-cache.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -17,8 +18,9 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
 }
 
 /** Strict edge validation: unknown fields are a 400, every failure is listed per field. */
-export const strictValidationPipe = () =>
-  new ValidationPipe({
+export const strictValidationPipe = () => {
+  cacheValidationMetadata();
+  return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -31,3 +33,4 @@ export const strictValidationPipe = () =>
       return new ValidationFailedError(fieldErrors.map((e) => e.message).join('; ') || 'Invalid request', fieldErrors);
     },
   });
+};
