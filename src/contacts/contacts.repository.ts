@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { setArchived } from '../database/archived.js';
+import { preparedRows } from '../database/prepared.js';
 import { queryRows } from '../database/sql.js';
 import { CONTACT_COLUMNS, ContactRow } from './contact.mapper.js';
 import { ContactFilter, listContacts, searchContacts } from './contact-search.query.js';
@@ -33,6 +34,8 @@ const KEEP_ON_ERASURE = new Set([
 ]);
 /** What an erased contact's names become. */
 export const ERASED_NAME = 'Erased';
+
+const FIND_BY_ID_SQL = `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.id = $1`;
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -172,11 +175,12 @@ export class ContactsRepository {
 
   /** One contact; `lock` takes FOR UPDATE. */
   async findById(m: EntityManager, id: string, lock = false): Promise<ContactRow | undefined> {
-    const [row] = await queryRows<ContactRow>(
-      m,
-      `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.id = $1 ${lock ? 'FOR UPDATE' : ''}`,
-      [id],
-    );
+    if (!lock) {
+      // GET /contacts/:id, the hot read: a prepared statement outside a transaction.
+      const [row] = await preparedRows<ContactRow>(m, 'rapport_contact_by_id', FIND_BY_ID_SQL, [id]);
+      return row;
+    }
+    const [row] = await queryRows<ContactRow>(m, `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.id = $1 FOR UPDATE`, [id]);
     return row;
   }
 

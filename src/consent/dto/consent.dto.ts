@@ -12,9 +12,12 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  isUUID,
   Matches,
   MaxLength,
+  maxLength,
 } from 'class-validator';
+import { fastValidation, hasOnlyKeys } from '../../common/validation/validation.pipe.js';
 import { IsUuidList } from '../../common/validation/uuid-list.validator.js';
 import { CONSENT_METHODS, type ConsentMethod, type ConsentStatus } from '../consent.entity.js';
 import { DECISION_REASONS } from '../consent-decision.js';
@@ -131,9 +134,11 @@ export class ObjectionResponseDto {
   createdAt: Date;
 }
 
+const ANY_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export class ConsentCheckQueryDto {
   /** Any UUID; one that names no contact is answered `unknown_contact`. */
-  @Transform(lowerUuid) @IsString() @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'contactId must be a UUID' })
+  @Transform(lowerUuid) @IsString() @Matches(ANY_UUID, { message: 'contactId must be a UUID' })
   contactId: string;
 
   @IsString() @MaxLength(100) @Matches(SLUG, { message: 'purpose must be a purpose key' })
@@ -143,6 +148,20 @@ export class ConsentCheckQueryDto {
   @Transform(lowerUuid) @IsOptional() @IsUUID('all')
   recipientId?: string;
 }
+
+// The single check's query when it is plainly valid (the gate's hot path): what the full pipe builds.
+fastValidation(ConsentCheckQueryDto, (v) => {
+  if (!hasOnlyKeys(v, ['contactId', 'purpose', 'recipientId'], ['contactId', 'purpose'])) return undefined;
+  const { contactId, purpose, recipientId } = v;
+  if (typeof contactId !== 'string' || !ANY_UUID.test(contactId)) return undefined;
+  if (typeof purpose !== 'string' || !maxLength(purpose, 100) || !SLUG.test(purpose)) return undefined;
+  if (recipientId !== undefined && (typeof recipientId !== 'string' || !isUUID(recipientId, 'all'))) return undefined;
+  const q = new ConsentCheckQueryDto();
+  q.contactId = lowerUuid({ value: contactId }) as string;
+  q.purpose = purpose;
+  if (recipientId !== undefined) q.recipientId = lowerUuid({ value: recipientId }) as string;
+  return q;
+});
 
 export class BulkConsentCheckDto {
   @IsString() @MaxLength(100) @Matches(SLUG, { message: 'purpose must be a purpose key' })
