@@ -12,14 +12,15 @@ import { contactLinkStrengthSql, staffLinkStrengthSql, STRONG, WEAK } from './in
  * like any other; nothing of their content is read.
  *
  * Pruned by rank, not by a cut-off: a chain's rank is (strength, hops, last staff interaction), and strength and
- * hops take few values, so the chains fall into classes in rank order — 1.0 at 1, 2, 3, 4 links, then 0.5 at 1,
- * 2, 3, 4 links (up to maxHops). Each class is one branch of a UNION ALL, sorted within itself and cut at `limit`; the outer LIMIT
- * stops pulling rows once it has `limit` of them, and PostgreSQL evaluates a CTE only as far as it is read. So the
- * walk goes one level further out only while the closer classes hold fewer than `limit` chains: a well-connected
- * target's introductions come from its neighbours, and its neighbours' neighbours (hundreds of thousands of paths
- * around a hub) are never enumerated. The strong classes walk only strong links (a 1.0 chain has no weak link).
- * Every branch reads a materialized CTE (a CTE scan is never run in parallel workers), so the Append runs its
- * branches in order, one after the other; the page is then sorted once more by class (20 rows).
+ * hops take few values, so the chains fall into groups in rank order: every 1.0 chain (strong paths follow only
+ * colleague and reports_to links, so there are few), then the 0.5 chains of 1 and 2 links (the target and its
+ * neighbours), then of 3, then of 4 links (up to maxHops). Each group is one branch of a UNION ALL, sorted within
+ * itself and cut at `limit`; the outer LIMIT stops pulling rows once it has `limit` of them, and PostgreSQL
+ * evaluates a CTE only as far as it is read. So the walk goes one level further out only while the closer groups
+ * hold fewer than `limit` chains: a well-connected target's introductions come from its neighbours, and its
+ * neighbours' neighbours (hundreds of thousands of paths around a hub) are never enumerated. Every branch reads a
+ * materialized CTE (a CTE scan is never run in parallel workers), so the Append runs its branches in order, one
+ * after the other; the page (`limit` rows) is then sorted once more by branch and rank.
  */
 
 export interface IntroductionRow {
@@ -68,13 +69,19 @@ const staffOf = (c: string) =>
 
 const recent = staffLinkStrengthSql('s.last', '$3::int');
 
-/** One rank class: the chains of `links` contact–contact links from the paths of `paths`, strong or weak. */
-const rankClass = (cls: number, paths: string, links: number, strong: boolean) =>
-  `(SELECT ${cls} AS cls, s.user_id, w.path, ${links + 1} AS hops, s.last, ${(strong ? STRONG : WEAK).toFixed(1)} AS strength
-      FROM ${paths} w CROSS JOIN LATERAL (${staffOf('w.contact_id')}) s
+/**
+ * One branch of the ranking: the chains from the paths of `paths` (a union of levels), strong (every link 1.0:
+ * strong paths and a recent staff link) or weak (the others), best first.
+ */
+const rankBranch = (branch: number, paths: string, strong: boolean) =>
+  `(SELECT ${branch} AS branch, s.user_id, w.path, w.hops, s.last, ${(strong ? STRONG : WEAK).toFixed(1)} AS strength
+      FROM (${paths}) w CROSS JOIN LATERAL (${staffOf('w.contact_id')}) s
      WHERE ${strong ? `${recent} = ${STRONG.toFixed(1)}` : `least(w.strength, ${recent}) = ${WEAK.toFixed(1)}`}
-     ORDER BY s.last DESC, s.user_id, w.path::text[]
+     ORDER BY w.hops, s.last DESC, s.user_id, w.path::text[]
      LIMIT $4)`;
+
+/** The paths of level k as chains of k + 1 links. */
+const asChains = (cte: string, k: number) => `SELECT contact_id, path, strength, ${k + 1} AS hops FROM ${cte}`;
 
 /** The strongest chains (at most `limit`) of at most `maxHops` links (the staff–contact link included). */
 export function introductionChains(m: EntityManager, targetId: string, maxHops: number, dormantDays: number, limit: number): Promise<IntroductionRow[]> {
@@ -88,17 +95,20 @@ export function introductionChains(m: EntityManager, targetId: string, maxHops: 
     ...levels.map((k) => `l${k} AS MATERIALIZED (${step(`l${k - 1}`, k, false)})`),
     ...levels.map((k) => `s${k} AS MATERIALIZED (${step(k === 1 ? 'l0' : `s${k - 1}`, k, true)})`),
   ];
-  const classes = [
-    ...[0, ...levels].map((k) => rankClass(k + 1, k === 0 ? 'l0' : `s${k}`, k, true)),
-    ...[0, ...levels].map((k) => rankClass(k + 1 + MAX_CONTACT_LINKS + 1, `l${k}`, k, false)),
+  // In rank order: every strong chain (the strong paths are few: they follow colleague and reports_to links only),
+  // then the weak ones of 1 and 2 links (the target and its neighbours), then of 3, then of 4 links.
+  const branches = [
+    rankBranch(1, [asChains('l0', 0), ...levels.map((k) => asChains(`s${k}`, k))].join(' UNION ALL '), true),
+    rankBranch(2, [asChains('l0', 0), ...levels.slice(0, 1).map((k) => asChains(`l${k}`, k))].join(' UNION ALL '), false),
+    ...levels.slice(1).map((k) => rankBranch(k + 1, asChains(`l${k}`, k), false)),
   ];
   return queryRows<IntroductionRow>(
     m,
     `WITH ${ctes.join(',\n     ')}
      SELECT user_id, path::text[] AS path, hops, strength::float8 AS strength, last FROM (
-       SELECT * FROM (${classes.join('\n       UNION ALL ')}) ranked
+       SELECT * FROM (${branches.join('\n       UNION ALL ')}) ranked
         LIMIT $4) page
-      ORDER BY cls, last DESC, user_id, path::text[]`,
+      ORDER BY branch, hops, last DESC, user_id, path::text[]`,
     [targetId, maxHops, dormantDays, limit],
   );
 }
