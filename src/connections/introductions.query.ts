@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
-import { queryRows } from '../database/sql.js';
+import { createHash } from 'node:crypto';
+import { QueryFailedError, type EntityManager } from 'typeorm';
 import { contactLinkStrengthSql, staffLinkStrengthSql, STRONG, WEAK } from './introduction-strength.js';
 
 /**
@@ -102,7 +102,7 @@ export function introductionChains(m: EntityManager, targetId: string, maxHops: 
     rankBranch(2, [asChains('l0', 0), ...levels.slice(0, 1).map((k) => asChains(`l${k}`, k))].join(' UNION ALL '), false),
     ...levels.slice(1).map((k) => rankBranch(k + 1, asChains(`l${k}`, k), false)),
   ];
-  return queryRows<IntroductionRow>(
+  return preparedRows<IntroductionRow>(
     m,
     `WITH ${ctes.join(',\n     ')}
      SELECT user_id, path::text[] AS path, hops, strength::float8 AS strength, last FROM (
@@ -111,4 +111,25 @@ export function introductionChains(m: EntityManager, targetId: string, maxHops: 
       ORDER BY branch, hops, last DESC, user_id, path::text[]`,
     [targetId, maxHops, dormantDays, limit],
   );
+}
+
+/**
+ * The statement as a named prepared statement on the connection (one per maxHops, so four at most): planning its
+ * branches and CTEs costs about as much as running it for a contact with few connections, so it is planned once
+ * per connection, not once per request (PostgreSQL plans the first executions with the values and keeps the
+ * generic plan when it is no costlier; the plan's shape is fixed by the LATERALs and materialized CTEs anyway).
+ * A GET has no transaction: a pooled connection is taken for the one query. Errors are TypeORM's.
+ */
+async function preparedRows<T>(m: EntityManager, text: string, values: unknown[]): Promise<T[]> {
+  const runner = m.queryRunner ?? m.connection.createQueryRunner();
+  const own = !m.queryRunner;
+  try {
+    const client = (await runner.connect()) as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> };
+    const name = `introductions_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    return (await client.query({ name, text, values })).rows;
+  } catch (e) {
+    throw e instanceof QueryFailedError ? e : new QueryFailedError(text, values, e as Error);
+  } finally {
+    if (own) await runner.release();
+  }
 }
