@@ -2,7 +2,7 @@
 // autocannon, pipelining 1, timeout 10 s, BENCH_WARMUP (3 s) warm-up + BENCH_DURATION (15 s) measured per
 // connection count, random seeded contacts and purposes from the anchors' deterministic ids. X-API-Key auth.
 //   node bench/load.mjs --base http://127.0.0.1:3100 --key rapk_… --recipient <uuid> --db postgres://…/rapport_bench
-//        [--endpoints consent,get,list,search,post,interaction] [--probes bulk,disclosure,search,interaction,verify,import]
+//        [--endpoints consent,get,list,search,post,interaction] [--probes bulk,disclosure,search,interaction,briefing,introductions,verify,import]
 //        [--connections "32"] [--duration 15] [--warmup 3] [--server-pid PID] [--out results/rapport.json]
 //        [--base2 http://127.0.0.1:3101 --server2-pid PID2 --endpoints post]   the load split over two instances
 // While every POST run goes on, pg_stat_activity / pg_locks are sampled every 100 ms (lock waits); after it, the
@@ -24,7 +24,7 @@ const { diff, snapshot, uidOf } = await import(pathToFileURL(path.join(anchor, '
 const { values: a } = parseArgs({ options: {
   base: { type: 'string' }, base2: { type: 'string' }, key: { type: 'string' }, recipient: { type: 'string' }, db: { type: 'string' },
   endpoints: { type: 'string', default: 'consent,get,list,search,post,interaction' },
-  probes: { type: 'string', default: 'bulk,disclosure,search,interaction,verify,import' },
+  probes: { type: 'string', default: 'bulk,disclosure,search,interaction,briefing,introductions,verify,import' },
   connections: { type: 'string', default: process.env.BENCH_CONNECTIONS || '32 128' },
   duration: { type: 'string', default: process.env.BENCH_DURATION || '15' }, warmup: { type: 'string', default: process.env.BENCH_WARMUP || '3' },
   'server-pid': { type: 'string' }, 'server2-pid': { type: 'string' }, out: { type: 'string' }, system: { type: 'string', default: 'rapport' },
@@ -63,7 +63,7 @@ const ENDPOINTS = {
     path: () => `/api/v1/consent-check?contactId=${pick(CONTACT_IDS)}&purpose=${pick(PURPOSES)}&recipientId=${a.recipient}` },
   get: { label: 'GET /api/v1/contacts/:id', method: 'GET', ok: 200, path: () => `/api/v1/contacts/${pick(CONTACT_IDS)}` },
   list: { label: 'GET /api/v1/contacts?limit=50', method: 'GET', ok: 200, path: () => '/api/v1/contacts?limit=50' },
-  search: { label: 'POST /api/v1/contacts/search {q: name with a typo}', method: 'POST', ok: 200, path: () => '/api/v1/contacts/search', body: searchBody },
+  search: { label: 'POST /api/v1/contacts/search {q: name with a typo}', method: 'POST', ok: 200, sample: true, path: () => '/api/v1/contacts/search', body: searchBody },
   post: { label: 'POST /api/v1/contacts', method: 'POST', ok: 201, writes: true, path: () => '/api/v1/contacts',
     body: () => JSON.stringify({ givenName: 'Load', familyName: `Test${seq}`, emails: [{ address: `p${runTag}-${seq++}@post.bench.test` }], organisationId: pick(ORG_IDS) }) },
   interaction: { label: 'POST /api/v1/interactions (5 contacts + follow-up)', method: 'POST', ok: 201, writes: true, headers: staff,
@@ -152,7 +152,8 @@ async function endpoint(name, ep) {
     let s0, s1; windowRss = 0;
     const t0 = setTimeout(() => { s0 = snapshot(); }, 1000);
     const t1 = setTimeout(() => { s1 = snapshot(); }, Math.max(2, Number(a.duration) - 1) * 1000);
-    const locks = ep.writes ? lockSampler() : undefined;
+    // Wait events are sampled during the write runs and the typo search (issue 11: why it collapses under load).
+    const locks = ep.writes || ep.sample ? lockSampler() : undefined;
     const started = new Date();
     const rs = await Promise.all(bases.map((b, i) => run(ep, share[i], Number(a.duration), b)));
     const ended = new Date();
@@ -183,21 +184,68 @@ const PROBES = {
   interaction: { label: 'POST /api/v1/interactions, 5 contacts + follow-up (one client, sequential)', n: 200, ok: 201, headers: staff,
     req: () => ['POST', '/api/v1/interactions', interactionBody()] },
 };
+const SPECIAL = { verify: () => verifyProbe(), import: () => importProbe(), briefing: () => briefingProbe(), introductions: () => introductionsProbe() };
 for (const name of a.probes.split(',').filter(Boolean)) {
-  if (!PROBES[name] && name !== 'verify' && name !== 'import') throw new Error(`unknown probe ${name}`);
-  try { probes.push(name === 'verify' ? await verifyProbe() : name === 'import' ? await importProbe() : await seqProbe(name)); } catch (e) { probes.push(failed('probe', name, e)); }
+  if (!PROBES[name] && !SPECIAL[name]) throw new Error(`unknown probe ${name}`);
+  try { probes.push(SPECIAL[name] ? await SPECIAL[name]() : await seqProbe(name)); } catch (e) { probes.push(failed('probe', name, e)); }
   save();
 }
-async function seqProbe(name) {
-  const p = PROBES[name]; const ms = []; windowRss = 0;
+async function seqProbe(name, p = PROBES[name]) {
+  const ms = []; windowRss = 0;
   for (let i = 0; i < 3; i++) await call(...p.req(), { headers: p.headers ?? admin }); // warm-up
   for (let i = 0; i < p.n; i++) {
     const r = await call(...p.req(), { headers: p.headers ?? admin });
     if (r.status !== p.ok) throw new Error(`probe ${name}: ${r.status} ${r.text.slice(0, 300)}`);
     ms.push(r.ms);
+    p.seen?.(r, i);
   }
-  const row = { probe: name, label: p.label, n: p.n, p50: pct(ms, 50), p95: pct(ms, 95), max: pct(ms, 100), peakRssMb: windowRss || undefined };
+  const row = { probe: name, label: p.label, n: p.n, p50: pct(ms, 50), p95: pct(ms, 95), max: pct(ms, 100), peakRssMb: windowRss || undefined, ...p.extra?.() };
   console.log(`${name.padEnd(11)} n=${p.n} p50 ${row.p50} ms  p95 ${row.p95} ms  max ${row.max} ms`);
+  return row;
+}
+
+// Issue 14: the briefing of bench/seed-network.sql's event (500 attendees known to staff through the seeded
+// interactions), one client, sequential.
+async function briefingProbe() {
+  const { rows: [ev] } = await db.query(`SELECT e.id, (SELECT count(*)::int FROM event_attendees ea WHERE ea.event_id = e.id) AS attendees
+    FROM events e WHERE e.id = bench_uuid('event-1')`);
+  if (!ev) throw new Error('no bench event: run psql -d rapport_bench -f bench/seed-network.sql');
+  let known = 0, shown = 0;
+  return seqProbe('briefing', { label: `GET /api/v1/events/:id/briefing (${ev.attendees} attendees, one client, sequential)`, n: 100, ok: 200,
+    req: () => ['GET', `/api/v1/events/${ev.id}/briefing`, undefined],
+    seen: (r) => { const b = JSON.parse(r.text); shown = b.attendees.length; known = b.attendees.filter((x) => x.knownBy.length).length; },
+    extra: () => ({ attendees: ev.attendees, shown, knownByStaff: known }) });
+}
+
+// Issue 14: warm introductions with maxHops=3 over bench/seed-network.sql's 300,000 connections, one client,
+// sequential: three requests in four for a random seeded contact (the p95 the target is judged on), the fourth
+// round robin over targets of chosen reachability (the best-connected contact, the 99th and 90th percentile of
+// degree, the median, one with a single connection, one with none), each reported on its own.
+async function introductionsProbe() {
+  const { rows: [{ n: edges }] } = await db.query('SELECT count(*)::int AS n FROM contact_connections');
+  if (edges < 1000) throw new Error('no bench connections: run psql -d rapport_bench -f bench/seed-network.sql');
+  const { rows: targets } = await db.query(`WITH deg AS (
+      SELECT c.id, count(x.c)::int AS degree FROM contacts c
+        LEFT JOIN (SELECT from_contact_id AS c FROM contact_connections UNION ALL SELECT to_contact_id FROM contact_connections) x ON x.c = c.id
+       WHERE c.id = ANY($1::uuid[]) GROUP BY c.id),
+    ranked AS (SELECT id, degree, percent_rank() OVER (ORDER BY degree, id) AS pr FROM deg)
+    (SELECT t.name, r.id, r.degree FROM (VALUES ('top', 1.0), ('p99', 0.99), ('p90', 0.9), ('median', 0.5)) t (name, q)
+      CROSS JOIN LATERAL (SELECT * FROM ranked ORDER BY abs(ranked.pr - t.q), ranked.id LIMIT 1) r ORDER BY t.q DESC)
+    UNION ALL (SELECT 'degree 1', id, degree FROM ranked WHERE degree = 1 ORDER BY id LIMIT 1)
+    UNION ALL (SELECT 'degree 0', id, degree FROM ranked WHERE degree = 0 ORDER BY id LIMIT 1)`, [CONTACT_IDS]);
+  const groups = new Map([['random', { target: 'random', degree: null, ms: [], chains: [] }],
+    ...targets.map((t) => [t.id, { target: t.name, degree: t.degree, ms: [], chains: [] }])]);
+  const plan = []; let named = 0;
+  for (let k = 0; k < 3 + 320; k++) plan.push(k % 4 === 3 ? targets[named++ % targets.length].id : pick(CONTACT_IDS));
+  let i = 0;
+  const row = await seqProbe('introductions', { label: 'GET /api/v1/contacts/:id/introductions?maxHops=3 (one client, sequential)', n: 320, ok: 200,
+    req: () => ['GET', `/api/v1/contacts/${plan[i++]}/introductions?maxHops=3`, undefined],
+    seen: (r, k) => { const g = groups.get(plan[k + 3]) ?? groups.get('random'); g.ms.push(r.ms); g.chains.push(JSON.parse(r.text).items.length); },
+    extra: () => ({ connections: edges }) });
+  row.targets = [...groups.values()].map((g) => ({ target: g.target, degree: g.degree, n: g.ms.length, chains: Math.max(...g.chains),
+    p50: pct(g.ms, 50), p95: pct(g.ms, 95), max: pct(g.ms, 100) }));
+  const rnd = row.targets[0]; row.randomP95 = rnd.p95; row.randomP50 = rnd.p50;
+  for (const t of row.targets) console.log(`  ${t.target.padEnd(9)} degree ${String(t.degree ?? '-').padStart(4)}  n ${String(t.n).padStart(3)}  chains ≤ ${String(t.chains).padStart(3)}  p50 ${t.p50} ms  p95 ${t.p95} ms  max ${t.max} ms`);
   return row;
 }
 

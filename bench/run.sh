@@ -24,6 +24,7 @@ db_exists bench || "$ANCHOR/run-pg.sh" seed bench
 if [ "${RESEED:-0}" = 1 ] || ! db_exists "$DB"; then KEEP_PG=1 "$HERE/seed.sh"; fi
 { uptime; $PSQL -d "$DB" -tAc "SELECT 'seed: contacts='||(SELECT count(*) FROM contacts)||' consents='||(SELECT count(*) FROM consents)
     ||' interactions='||(SELECT count(*) FROM interactions)||' follow_ups='||(SELECT count(*) FROM follow_ups)
+    ||' contact_connections='||(SELECT count(*) FROM contact_connections)
     ||' audit_events='||(SELECT count(*) FROM audit_events)"; } | tee "$BENCH_RESULTS/machine.txt"
 
 for a in $ANCHORS; do
@@ -51,7 +52,7 @@ RECIPIENT=$($PSQL -d "$DB" -tAc "SELECT bench_uuid('recipient-1')")
 per_run=$(( ${BENCH_WARMUP:-3} + ${BENCH_DURATION:-15} + 15 ))
 timeout $(( 900 + 8 * per_run * $(echo "$BENCH_CONNECTIONS" | wc -w) )) node "$HERE/load.mjs" --base "http://127.0.0.1:$BENCH_APP_PORT" --key "$KEY" \
   --recipient "$RECIPIENT" --db "$(DB_URL)" --server-pid "$(cat "$BENCH_RUN/rapport.pid")" \
-  --endpoints "${ENDPOINTS-consent,get,list,search,post,interaction}" --probes "${PROBES-bulk,disclosure,search,interaction,verify,import}" \
+  --endpoints "${ENDPOINTS-consent,get,list,search,post,interaction}" --probes "${PROBES-bulk,disclosure,search,interaction,briefing,introductions,verify,import}" \
   --out "$BENCH_RESULTS/rapport.json" | tee "$BENCH_RESULTS/rapport.log"
 
 # The same POST load against two instances on one database (the connections split between them), after the same

@@ -31,20 +31,29 @@ export interface BriefingRow {
  * last interaction, and the open follow-ups about them (naming them, or of an interaction with them).
  */
 export function briefingRows(m: EntityManager, eventId: string): Promise<BriefingRow[]> {
+  // Every step goes from the attendees outward by index: per attendee (LATERAL … OFFSET 0), then for all their
+  // interactions at once (= ANY of the ids, one sorted pass through the index). The CTEs' row estimates are poor,
+  // and left to itself the planner hash-joins the whole of follow_ups' open rows and interaction_participants
+  // instead of looking up the few thousand it needs.
   return queryRows<BriefingRow>(
     m,
-    `WITH a AS (
+    `WITH a AS MATERIALIZED (
        SELECT c.id AS contact_id, c.given_name, c.family_name, c.organisation_id
          FROM event_attendees ea JOIN contacts c ON c.id = ea.contact_id
         WHERE ea.event_id = $1 AND c.erased_at IS NULL AND c.archived_at IS NULL),
-     ints AS (
-       SELECT ic.contact_id, i.id, i.occurred_at, i.author_id
-         FROM a JOIN interaction_contacts ic ON ic.contact_id = a.contact_id
-         JOIN interactions i ON i.id = ic.interaction_id AND i.archived_at IS NULL),
+     ints AS MATERIALIZED (
+       SELECT a.contact_id, x.id, x.occurred_at, x.author_id
+         FROM a CROSS JOIN LATERAL (
+           SELECT i.id, i.occurred_at, i.author_id
+             FROM interaction_contacts ic JOIN interactions i ON i.id = ic.interaction_id AND i.archived_at IS NULL
+            WHERE ic.contact_id = a.contact_id OFFSET 0) x),
+     ids AS (SELECT array_agg(ints.id) AS ids FROM ints),
      links AS (
        SELECT ints.contact_id, ints.author_id AS user_id, ints.id, ints.occurred_at FROM ints WHERE ints.author_id IS NOT NULL
        UNION
-       SELECT ints.contact_id, p.user_id, ints.id, ints.occurred_at FROM ints JOIN interaction_participants p ON p.interaction_id = ints.id),
+       SELECT ints.contact_id, p.user_id, ints.id, ints.occurred_at
+         FROM interaction_participants p JOIN ints ON ints.id = p.interaction_id
+        WHERE p.interaction_id = ANY ((SELECT ids.ids FROM ids)::uuid[])),
      known AS (
        SELECT l.contact_id, l.user_id, max(l.occurred_at) AS last, count(*)::int AS n,
               round(sum(${STRENGTH_WEIGHT})::numeric, 3)::float8 AS strength
@@ -57,9 +66,12 @@ export function briefingRows(m: EntityManager, eventId: string): Promise<Briefin
      last AS (SELECT ints.contact_id, max(ints.occurred_at) AS last FROM ints GROUP BY ints.contact_id),
      open_fu AS (
        SELECT x.contact_id, count(DISTINCT x.id)::int AS n FROM (
-         SELECT a.contact_id, f.id FROM a JOIN follow_ups f ON f.contact_id = a.contact_id AND f.status = 'open'
+         SELECT a.contact_id, f.id
+           FROM a CROSS JOIN LATERAL (SELECT f.id FROM follow_ups f WHERE f.contact_id = a.contact_id AND f.status = 'open' OFFSET 0) f
          UNION ALL
-         SELECT ints.contact_id, f.id FROM ints JOIN follow_ups f ON f.interaction_id = ints.id AND f.status = 'open') x
+         SELECT ints.contact_id, f.id
+           FROM follow_ups f JOIN ints ON ints.id = f.interaction_id
+          WHERE f.interaction_id = ANY ((SELECT ids.ids FROM ids)::uuid[]) AND f.status = 'open') x
         GROUP BY x.contact_id)
      SELECT a.contact_id, a.given_name, a.family_name, a.organisation_id,
             last.last AS last_interaction_at,
