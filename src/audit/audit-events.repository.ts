@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import pg from 'pg';
 import { EntityManager } from 'typeorm';
+import { isoFromPgUtc } from './audit-hash.js';
 import { SqlWhere } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 
@@ -22,6 +24,9 @@ export interface AuditRow {
   hash: string;
 }
 
+/** A link as `chain` reads it: `occurred_at` may already be the ISO text the hash covers. */
+export type ChainRow = Omit<AuditRow, 'occurred_at'> & { occurred_at: Date | string };
+
 /** The columns of a chain link (what the hash covers, and the link itself). */
 const CHAIN_COLUMNS = [
   'id', 'seq', 'occurred_at', 'actor_type', 'actor_id', 'action', 'entity_type', 'entity_id', 'contact_id',
@@ -41,6 +46,19 @@ export type UnsealedAuditRow = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash' | 'be
 
 /** One sealer at a time, across all instances: a transaction-level advisory lock. */
 const AUDIT_SEAL_LOCK = 7_214_001;
+
+const TIMESTAMPTZ_OID = 1184;
+/**
+ * pg's parsers, but timestamptz in UTC becomes the ISO text the hash covers directly (no Date per event); any
+ * other form is parsed as usual.
+ */
+const CHAIN_TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (text: string) => unknown {
+    const parse = pg.types.getTypeParser(oid, format ?? 'text') as (text: string) => unknown;
+    return oid === TIMESTAMPTZ_OID ? (text: string) => isoFromPgUtc(text) ?? parse(text) : parse;
+  },
+};
+type ChainQuery = (cfg: pg.QueryConfig & { types: typeof CHAIN_TYPES }) => Promise<{ rows: ChainRow[] }>;
 
 export interface AuditFilter {
   action?: string;
@@ -137,6 +155,32 @@ export class AuditEventsRepository {
       `SELECT ${CHAIN_COLUMNS.join(', ')} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT ${Number(limit)}`,
       [afterSeq.toString()],
     );
+  }
+
+  /**
+   * The chain in order from after `afterSeq` to its end, in keyset batches of `batch` rows straight from the pg
+   * pool (no entity layer, no row kept once the caller moves on): memory stays flat over millions of events. The
+   * next batch is already being read while the caller works on the current one.
+   */
+  async *chain(afterSeq: bigint, batch: number): AsyncGenerator<ChainRow[]> {
+    const text = `SELECT ${CHAIN_COLUMNS.join(', ')} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT ${Number(batch)}`;
+    const pool = (this.tx.dataSource.driver as unknown as { master?: { query?: unknown } }).master;
+    const name = `rapport_audit_chain_${Number(batch)}`;
+    const read =
+      pool && typeof pool.query === 'function'
+        ? (after: bigint) =>
+            (pool.query as ChainQuery)
+              .call(pool, { name, text, values: [after.toString()], types: CHAIN_TYPES })
+              .then((r) => r.rows)
+        : (after: bigint) => this.tx.dataSource.manager.query<ChainRow[]>(text, [after.toString()]);
+    let next: Promise<ChainRow[]> | undefined = read(afterSeq);
+    while (next) {
+      const rows: ChainRow[] = await next;
+      next = rows.length === batch ? read(BigInt(rows[rows.length - 1].seq)) : undefined;
+      // A failed read-ahead is thrown by the `await` of the next turn; never left unhandled meanwhile.
+      next?.catch(() => undefined);
+      if (rows.length > 0) yield rows;
+    }
   }
 
   /** Newest first, `limit` rows (the caller asks for one more than a page to know whether another follows). */

@@ -70,6 +70,10 @@ export function subjectIds(contactId: string | null, subjects: readonly (string 
   return ids.length ? ids : null;
 }
 
+/** A contact's personal values, sealed under its data key; after erasure they are not kept at all. */
+const sealedValue = (sealed: string | null): { sealed: string } | { erased: true } =>
+  sealed === null ? { erased: true } : { sealed };
+
 /** before/after exactly as the jsonb column will give them back (toJSON applied, undefined dropped). */
 const asStoredJson = (value: unknown): unknown => (value === null ? null : JSON.parse(JSON.stringify(value)));
 
@@ -102,16 +106,20 @@ export class AuditService {
     const actorType = principal ? principal.kind : 'system';
     const actorId = principal ? actorIdOf(principal) : null;
     const prepared: (AuditInput & { before: unknown; after: unknown })[] = [];
-    for (const input of inputs) {
+    const items = inputs.map((input) => {
       // Everything that is hashed is first put in the form its column stores, so the hash covers what is stored.
       const contactId = input.contactId ? storedUuid(input.contactId) : null;
-      const i = { ...input, contactId, entityId: storedEntityId(input.entityId) };
-      // One connection: sealing (which may create the contact's key) runs in sequence, not in parallel.
+      return { ...input, contactId, entityId: storedEntityId(input.entityId) };
+    });
+    // The contacts' data keys in one statement (created where missing), then every value sealed in memory.
+    const contactIds = items.flatMap((i) => (i.contactId ? [i.contactId] : []));
+    const seal = contactIds.length ? await this.crypto.sealerFor(contactIds, manager) : undefined;
+    for (const i of items) {
       let before = i.before === undefined ? null : asStoredJson(stripSecrets(i.before));
       let after = i.after === undefined ? null : asStoredJson(stripSecrets(i.after));
-      if (contactId) {
-        before = before === null ? null : await this.sealed(contactId, before, manager);
-        after = after === null ? null : await this.sealed(contactId, after, manager);
+      if (i.contactId && seal) {
+        before = before === null ? null : sealedValue(seal(i.contactId, before));
+        after = after === null ? null : sealedValue(seal(i.contactId, after));
       }
       prepared.push({ ...i, before, after });
     }
@@ -133,11 +141,5 @@ export class AuditService {
     // No lock and no chain link here: the sealer gives committed events their place in the chain.
     await this.events.insert(manager, rows);
     this.sealer.sealAfterCommit(manager);
-  }
-
-  /** A contact's personal values, sealed under its data key; after erasure they are not kept at all. */
-  private async sealed(contactId: string, value: unknown, manager: EntityManager): Promise<{ sealed: string } | { erased: true }> {
-    const sealed = await this.crypto.sealForContact(contactId, value, manager);
-    return sealed === null ? { erased: true } : { sealed };
   }
 }

@@ -15,6 +15,29 @@ export class ContactKeysRepository {
     await m.query('INSERT INTO contact_keys (contact_id, wrapped_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [contactId, wrappedKey]);
   }
 
+  /**
+   * The key rows of many contacts in one statement, creating the missing ones from `fresh` (a new wrapped key per
+   * contact, used only where none exists). A contact whose key a concurrent transaction is creating may be left
+   * out (the statement's snapshot does not see that row): the caller reads it again with `find`.
+   */
+  async findOrCreateMany(
+    m: EntityManager,
+    contactIds: string[],
+    fresh: Buffer[],
+  ): Promise<{ contactId: string; wrappedKey: Buffer | null }[]> {
+    const rows: { contact_id: string; wrapped_key: Buffer | null }[] = await m.query(
+      `WITH ins AS (
+         INSERT INTO contact_keys (contact_id, wrapped_key)
+         SELECT v.contact_id, v.wrapped_key FROM unnest($1::uuid[], $2::bytea[]) AS v(contact_id, wrapped_key)
+          WHERE NOT EXISTS (SELECT 1 FROM contact_keys k WHERE k.contact_id = v.contact_id)
+         ON CONFLICT DO NOTHING RETURNING contact_id, wrapped_key)
+       SELECT contact_id, wrapped_key FROM contact_keys WHERE contact_id = ANY($1::uuid[])
+       UNION ALL SELECT contact_id, wrapped_key FROM ins`,
+      [contactIds, fresh],
+    );
+    return rows.map((r) => ({ contactId: r.contact_id, wrappedKey: r.wrapped_key }));
+  }
+
   /** Destroys the key for good (and marks a contact that never had one, so none is created later). */
   async destroy(m: EntityManager, contactId: string): Promise<void> {
     await m.query(

@@ -105,6 +105,35 @@ export class CryptoService implements OnModuleInit {
     return key;
   }
 
+  /**
+   * Seals values for many contacts (an audited write): the data keys not cached are read, and the missing ones
+   * created, in one statement inside the current transaction. The function answers null for an erased contact.
+   */
+  async sealerFor(contactIds: string[], manager = this.tx.manager): Promise<(contactId: string, value: unknown) => string | null> {
+    const keys = new Map<string, Buffer | null>();
+    const wanted: string[] = [];
+    for (const id of new Set(contactIds)) {
+      const cached = this.keyCache.get(id);
+      if (cached) keys.set(id, cached.key);
+      else wanted.push(id);
+    }
+    if (wanted.length) {
+      const fresh = wanted.map(() => Buffer.from(this.encrypt(randomBytes(32), this.masterKey), 'utf8'));
+      const cache = !manager.queryRunner?.isTransactionActive;
+      for (const r of await this.keys.findOrCreateMany(manager, wanted, fresh)) {
+        const key = r.wrappedKey ? this.decrypt(r.wrappedKey.toString('utf8'), this.masterKey) : null;
+        keys.set(r.contactId, key);
+        if (cache) this.keyCache.set(r.contactId, { key });
+      }
+      // Left out only when a concurrent transaction was creating the key: read it now, one by one.
+      for (const id of wanted) if (!keys.has(id)) keys.set(id, await this.dataKey(manager, id, true));
+    }
+    return (contactId, value) => {
+      const key = keys.get(contactId);
+      if (key === undefined) throw new Error('sealerFor: contact not announced');
+      return key === null ? null : this.encrypt(Buffer.from(JSON.stringify(value), 'utf8'), key);
+    };
+  }
 
   /** Seals a JSON value under the contact's data key; null once the contact was erased (nothing to keep). */
   async sealForContact(contactId: string, value: unknown, manager = this.tx.manager): Promise<string | null> {

@@ -120,4 +120,34 @@ describe('Audit sealing after commit', () => {
     }
     await expect(t.sql(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
   });
+
+  // Last: it breaks the chain for good.
+  it('should stream a chain longer than a batch, and still find an event rewritten far into it', async () => {
+    // 1,200 events (the verifier reads 500 at a time), microsecond timestamps, sealed.
+    await t.sql(
+      `INSERT INTO audit_events (id, occurred_at, actor_type, action, entity_type, after)
+       SELECT gen_random_uuid(), clock_timestamp(), 'system', 'bulk', 'test', jsonb_build_object('n', g, 'z', 'é"\\')
+         FROM generate_series(1, 1200) g`,
+    );
+    await sealer.sealPending();
+    const c = await chainIsContiguous();
+    expect((await t.api().get('/audit-events/verify').expect(200)).body).toEqual({ valid: true, checked: c.max });
+    // A superuser rewrites one event deep in the chain (third batch), without re-hashing.
+    const [victim] = await t.sql<{ id: string; seq: string }>(`SELECT id, seq::text AS seq FROM audit_events WHERE seq = $1`, [c.max - 100]);
+    const client = new pg.Client({ connectionString: t.databaseUrl });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL session_replication_role = replica');
+      await client.query(`UPDATE audit_events SET after = jsonb_set(after, '{n}', '0') WHERE id = $1`, [victim.id]);
+      await client.query('COMMIT');
+    } finally {
+      await client.end();
+    }
+    const res = await t.api().get('/audit-events/verify').expect(200);
+    expect(res.body).toEqual({ valid: false, checked: c.max - 101, firstBrokenId: victim.id });
+    // From a position after it, the rest still verifies.
+    const tail = await t.api().get(`/audit-events/verify?fromSeq=${c.max - 99}`).expect(200);
+    expect(tail.body).toEqual({ valid: true, checked: 100 });
+  });
 });
