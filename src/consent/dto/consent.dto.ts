@@ -138,6 +138,8 @@ const ANY_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
 
 export class ConsentCheckQueryDto {
   /** Any UUID; one that names no contact is answered `unknown_contact`. */
+  // The pattern is stated for OpenAPI: the Swagger plugin cannot read a regular expression held in a constant.
+  @ApiProperty({ pattern: ANY_UUID.source })
   @Transform(lowerUuid) @IsString() @Matches(ANY_UUID, { message: 'contactId must be a UUID' })
   contactId: string;
 
