@@ -212,22 +212,6 @@ export class ContactsRepository {
     return setArchived<ContactRow>(m, 'contacts', 'c', CONTACT_COLUMNS, id, archived);
   }
 
-  /** The primary affiliation's organisation (and job title, when given) becomes the contact's. */
-  async setCurrentOrganisation(
-    m: EntityManager,
-    id: string,
-    organisationId: string,
-    jobTitle: string | null,
-  ): Promise<ContactRow> {
-    const [row] = await queryRows<ContactRow>(
-      m,
-      `UPDATE contacts c SET organisation_id = $2, job_title = coalesce($3, job_title), version = version + 1, updated_at = now()
-         WHERE id = $1 RETURNING ${CONTACT_COLUMNS}`,
-      [id, organisationId, jobTitle],
-    );
-    return row;
-  }
-
   /** A page of the list, in creation order (`limit + 1` rows). */
   list(m: EntityManager, f: ContactFilter, limit: number): Promise<ContactRow[]> {
     return listContacts(m, f, limit);
