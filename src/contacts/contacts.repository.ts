@@ -230,10 +230,15 @@ export class ContactsRepository {
     addresses: string[],
     lock: boolean,
   ): Promise<(ContactRow & { email_addresses: string[] })[]> {
+    // One GIN lookup per address (`@>` of a one-element array), the matches' ids collected first: the planner
+    // estimates `email_addresses && <a thousand addresses>` as matching nearly every row and scans the whole table
+    // (3.2 s per import batch of 1,000 at 100,000 contacts; this form: about 0.1 s).
     return queryRows(
       m,
       `SELECT ${CONTACT_COLUMNS}, c.email_addresses FROM contacts c
-         WHERE c.email_addresses && $1::text[] AND c.merged_into_id IS NULL AND c.erased_at IS NULL
+         WHERE c.id = ANY (ARRAY(SELECT x.id FROM unnest($1::text[]) AS a(address)
+                                   JOIN contacts x ON x.email_addresses @> ARRAY[a.address]))
+           AND c.merged_into_id IS NULL AND c.erased_at IS NULL
          ORDER BY c.created_at, c.id ${lock ? 'FOR UPDATE' : ''}`,
       [addresses],
     );
