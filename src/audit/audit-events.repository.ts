@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import pg from 'pg';
 import { EntityManager } from 'typeorm';
-import { isoFromPgUtc } from './audit-hash.js';
+import { isoFromPgUtc } from './pg-timestamp.js';
 import { SqlWhere } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 

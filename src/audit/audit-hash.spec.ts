@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { auditContent, auditHash, GENESIS_HASH, isoFromPgUtc } from './audit-hash.js';
+import { auditContent, auditHash, GENESIS_HASH } from './audit-hash.js';
+import { isoFromPgUtc } from './pg-timestamp.js';
 
 /** canonicalJson as first written (common/canonical-json.ts is now plain loops; the text must not change). */
 function canonicalJson(value: unknown): string {
