@@ -167,6 +167,17 @@ describe('API conventions', () => {
     it('should refuse a cursor it did not issue with 400', async () => {
       expectProblem(await t.api().get('/users?cursor=not-a-cursor'), 400);
     });
+
+    it('should answer 400, never 500, for a cursor of the right shape whose values PostgreSQL cannot read', async () => {
+      // Found by the fuzz suite: [-520874018, "infinity"] read as (timestamptz, uuid) fails with SQLSTATE 22009.
+      const keys = [[-520874018, 'infinity'], ['2026-13-45T00:00:00Z', '00000000-0000-4000-8000-000000000000'], ['+99999-01-01', 'x']];
+      for (const path of ['/events', '/users', '/contacts', '/organisations', '/purposes']) {
+        for (const key of keys) {
+          const cursor = Buffer.from(JSON.stringify(key)).toString('base64url');
+          expectProblem(await t.api().get(`${path}?cursor=${cursor}`), 400);
+        }
+      }
+    });
   });
 
   describe('OpenAPI and Swagger UI', () => {

@@ -53,6 +53,9 @@ function fromDatabaseError(err: QueryFailedError & { code?: string; constraint?:
     case '22P05':
     case '22007':
     case '22008':
+    case '22009': // a time zone displacement out of range (e.g. a number read as a timestamptz)
+    case '22015': // an interval field out of range
+    case '22018': // a character value that cannot be cast
     case '22003':
     case '22001':
       return { status: 400, code: 'MALFORMED_VALUE', detail: 'A value is malformed or out of range' };
