@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { QueryFailedError, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { preparedRows } from '../database/prepared.js';
 import { contactLinkStrengthSql, staffLinkStrengthSql, STRONG, WEAK } from './introduction-strength.js';
 
 /**
@@ -111,25 +111,4 @@ export function introductionChains(m: EntityManager, targetId: string, maxHops: 
       ORDER BY branch, hops, last DESC, user_id, path::text[]`,
     [targetId, maxHops, dormantDays, limit],
   );
-}
-
-/**
- * The statement as a named prepared statement on the connection (one per maxHops, so four at most): planning its
- * branches and CTEs costs about as much as running it for a contact with few connections, so it is planned once
- * per connection, not once per request (PostgreSQL plans the first executions with the values and keeps the
- * generic plan when it is no costlier; the plan's shape is fixed by the LATERALs and materialized CTEs anyway).
- * A GET has no transaction: a pooled connection is taken for the one query. Errors are TypeORM's.
- */
-async function preparedRows<T>(m: EntityManager, text: string, values: unknown[]): Promise<T[]> {
-  const runner = m.queryRunner ?? m.connection.createQueryRunner();
-  const own = !m.queryRunner;
-  try {
-    const client = (await runner.connect()) as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> };
-    const name = `introductions_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
-    return (await client.query({ name, text, values })).rows;
-  } catch (e) {
-    throw e instanceof QueryFailedError ? e : new QueryFailedError(text, values, e as Error);
-  } finally {
-    if (own) await runner.release();
-  }
 }

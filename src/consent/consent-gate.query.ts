@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { preparedRows } from '../database/prepared.js';
 import { TransactionService } from '../database/transaction.service.js';
 import type { DecisionConsent } from './consent-decision.js';
 
@@ -85,27 +86,21 @@ export class ConsentGateQuery {
   constructor(private readonly tx: TransactionService) {}
 
   /**
-   * Runs a gate query. Outside a transaction (the GET check, the bulk check) it goes straight to the pool as a
-   * named prepared statement, so PostgreSQL plans it once per connection instead of on every call (planning
-   * costs more than executing this query); inside a transaction (disclosures) it joins that transaction.
+   * Runs a gate query. Outside a transaction (the GET check, the bulk check) it is a named prepared statement on
+   * the pool, planned once per connection (planning costs more than executing this query); inside a transaction
+   * (disclosures) it joins that transaction.
    */
-  private async prepared<T>(name: string, text: string, params: unknown[]): Promise<T[]> {
-    const pool = (this.tx.dataSource.driver as unknown as { master?: { query?: unknown } }).master;
-    if (!this.tx.inTransaction && pool && typeof pool.query === 'function') {
-      const q = pool.query as (cfg: { name: string; text: string; values: unknown[] }) => Promise<{ rows: T[] }>;
-      const res = await q.call(pool, { name, text, values: params });
-      return res.rows;
-    }
-    return this.tx.manager.query(text, params);
+  private prepared<T>(text: string, params: unknown[]): Promise<T[]> {
+    return preparedRows<T>(this.tx.manager, text, params);
   }
 
   /** One row per contact id, in the order given. */
   many(mode: GateMode, contactIds: string[], purposeId: string): Promise<GateRow[]> {
-    return this.prepared(`rapport_gate_many_${mode}`, GATE_SQL(mode), [contactIds, purposeId]);
+    return this.prepared(GATE_SQL(mode), [contactIds, purposeId]);
   }
 
   /** One contact: one row per consent (or basis not ended) of the pair, or one with NULLs; no row: no such contact. */
   one(mode: GateMode, contactId: string, purposeId: string): Promise<SingleRow[]> {
-    return this.prepared(`rapport_gate_one_${mode}`, SINGLE_SQL(mode), [contactId, purposeId]);
+    return this.prepared(SINGLE_SQL(mode), [contactId, purposeId]);
   }
 }

@@ -177,7 +177,7 @@ export class ContactsRepository {
   async findById(m: EntityManager, id: string, lock = false): Promise<ContactRow | undefined> {
     if (!lock) {
       // GET /contacts/:id, the hot read: a prepared statement outside a transaction.
-      const [row] = await preparedRows<ContactRow>(m, 'rapport_contact_by_id', FIND_BY_ID_SQL, [id]);
+      const [row] = await preparedRows<ContactRow>(m, FIND_BY_ID_SQL, [id]);
       return row;
     }
     const [row] = await queryRows<ContactRow>(m, `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.id = $1 FOR UPDATE`, [id]);

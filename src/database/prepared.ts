@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { QueryFailedError, type EntityManager } from 'typeorm';
 import { queryRows } from './query-rows.js';
 
 type PgPool = { query: (cfg: { name: string; text: string; values: unknown[] }) => Promise<{ rows: unknown[] }> };
@@ -6,11 +7,17 @@ type PgPool = { query: (cfg: { name: string; text: string; values: unknown[] }) 
 /**
  * The rows of a hot read, as a named prepared statement when `m` is not a transaction's manager: straight to the
  * pool (no TypeORM query runner), and PostgreSQL parses and plans it once per connection instead of on every
- * call. Inside a transaction it runs on that transaction's connection as an ordinary query (same rows). `name`
- * must be unique per `text` across the process (pg refuses one name for two texts on a connection).
+ * call. Inside a transaction it runs on that transaction's connection as an ordinary query (same rows). The name
+ * is derived from the text (pg refuses one name for two texts on a connection). Errors are TypeORM's
+ * `QueryFailedError`, as for every other query, so the problem filter maps their SQLSTATE.
  */
-export async function preparedRows<T>(m: EntityManager, name: string, text: string, params: unknown[]): Promise<T[]> {
+export async function preparedRows<T>(m: EntityManager, text: string, params: unknown[]): Promise<T[]> {
   const pool = m.queryRunner ? undefined : (m.connection.driver as unknown as { master?: PgPool }).master;
-  if (pool && typeof pool.query === 'function') return (await pool.query({ name, text, values: params })).rows as T[];
-  return queryRows<T>(m, text, params);
+  if (!pool || typeof pool.query !== 'function') return queryRows<T>(m, text, params);
+  const name = `rapport_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+  try {
+    return (await pool.query({ name, text, values: params })).rows as T[];
+  } catch (e) {
+    throw e instanceof QueryFailedError ? e : new QueryFailedError(text, params, e as Error);
+  }
 }
