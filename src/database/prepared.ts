@@ -2,6 +2,14 @@ import { createHash } from 'node:crypto';
 import { QueryFailedError, type EntityManager } from 'typeorm';
 import { queryRows } from './query-rows.js';
 
+/** Statement names by text (the texts are the code's constants: a handful). */
+const names = new Map<string, string>();
+const nameOf = (text: string): string => {
+  let name = names.get(text);
+  if (!name) names.set(text, (name = `rapport_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`));
+  return name;
+};
+
 type PgPool = { query: (cfg: { name: string; text: string; values: unknown[] }) => Promise<{ rows: unknown[] }> };
 
 /**
@@ -14,9 +22,8 @@ type PgPool = { query: (cfg: { name: string; text: string; values: unknown[] }) 
 export async function preparedRows<T>(m: EntityManager, text: string, params: unknown[]): Promise<T[]> {
   const pool = m.queryRunner ? undefined : (m.connection.driver as unknown as { master?: PgPool }).master;
   if (!pool || typeof pool.query !== 'function') return queryRows<T>(m, text, params);
-  const name = `rapport_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
   try {
-    return (await pool.query({ name, text, values: params })).rows as T[];
+    return (await pool.query({ name: nameOf(text), text, values: params })).rows as T[];
   } catch (e) {
     throw e instanceof QueryFailedError ? e : new QueryFailedError(text, params, e as Error);
   }
