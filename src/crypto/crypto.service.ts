@@ -135,13 +135,6 @@ export class CryptoService implements OnModuleInit {
     };
   }
 
-  /** Seals a JSON value under the contact's data key; null once the contact was erased (nothing to keep). */
-  async sealForContact(contactId: string, value: unknown, manager = this.tx.manager): Promise<string | null> {
-    const key = await this.dataKey(manager, contactId, true);
-    if (!key) return null;
-    return this.encrypt(Buffer.from(JSON.stringify(value), 'utf8'), key);
-  }
-
   /** Opens a value sealed for a contact; `undefined` once the contact was erased (key destroyed). */
   async openForContact(contactId: string, sealed: string, manager = this.tx.manager): Promise<unknown> {
     const key = await this.dataKey(manager, contactId, false);
