@@ -21,6 +21,7 @@ export const TABLE_OWNERS = {
   // The address book
   contacts: 'contacts',
   contact_affiliations: 'contacts', // a contact's roles at organisations
+  contact_search_names: 'contacts', // each distinct contacts.search_name once, for the typo search (kept by triggers)
   organisations: 'organisations', // networks are organisations of kind `network`
 
   // Engagement
