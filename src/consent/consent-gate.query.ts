@@ -41,12 +41,14 @@ export interface BulkGateRow {
 }
 
 const ms = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)`;
+/** The ids, sorted once (each index scan of an array sorts it first: it then finds it in order). */
+const IDS = '(SELECT a FROM ids)::uuid[]';
 
 /**
  * Loads what the pure decision needs for a set of contacts (up to 10,000): one statement, one row, read in one
- * JSON parse per column. Each table is read once for the whole set with `contact_id = ANY($1)`: PostgreSQL walks
- * the index in the array's sorted order, skipping between its values (the caller sends the ids sorted, so each scan's
- * own sort of the array finds it sorted), not one B-tree descent per contact and table as a join or a sub-select
+ * JSON parse per column. Each table is read once for the whole set with `contact_id = ANY(ids)`: PostgreSQL walks
+ * the index in the array's sorted order, skipping between its values (the ids are sorted once, in the CTE, so each
+ * scan's own sort of the array finds it sorted), not one B-tree descent per contact and table as a join or a sub-select
  * per contact does (and a join cannot be planned well for a parameter array of unknown size: the prepared
  * statement's generic plan counts 10 rows). Consents, bases and objections come from their (purpose_id, contact_id)
  * indexes (migration 1768900000000): the purpose's entries in contact order, index-only; the ids naming no contact
@@ -58,21 +60,22 @@ const ms = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)`;
  * first, then heap order), as the per-contact form read them: the decision keeps the first of equally new live ones.
  */
 const GATE_SQL = (mode: GateMode) => `
-  SELECT (SELECT json_agg(x.id) FROM (SELECT unnest($1::uuid[]) EXCEPT SELECT c.id FROM contacts c WHERE c.id = ANY($1::uuid[])) x(id)) AS unknown,
-         (SELECT json_agg(c.id) FROM contacts c WHERE c.erased_at IS NOT NULL AND c.id = ANY($1::uuid[])) AS erased,
-         (SELECT json_agg(o.contact_id) FROM objections o WHERE o.purpose_id = $2 AND o.contact_id = ANY($1::uuid[])) AS objected,
+  WITH ids AS MATERIALIZED (SELECT array_agg(u ORDER BY u) AS a FROM unnest($1::uuid[]) u)
+  SELECT (SELECT json_agg(x.id) FROM (SELECT unnest(a) FROM ids EXCEPT SELECT c.id FROM contacts c WHERE c.id = ANY(${IDS})) x(id)) AS unknown,
+         (SELECT json_agg(c.id) FROM contacts c WHERE c.erased_at IS NOT NULL AND c.id = ANY(${IDS})) AS erased,
+         (SELECT json_agg(o.contact_id) FROM objections o WHERE o.purpose_id = $2 AND o.contact_id = ANY(${IDS})) AS objected,
          ${
            mode === 'consents'
              ? `(SELECT json_build_array(json_agg(k.contact_id), json_agg(k.id), json_agg(k.status), json_agg(k.recipient_ids),
                                          json_agg(${ms('k.obtained_at')}), json_agg(${ms('k.expires_at')}))
-                   FROM consents k WHERE k.purpose_id = $2 AND k.contact_id = ANY($1::uuid[]))`
+                   FROM consents k WHERE k.purpose_id = $2 AND k.contact_id = ANY(${IDS}))`
              : 'NULL::json'
          } AS consents,
          ${
            mode === 'bases'
              ? `(SELECT json_build_array(json_agg(b.contact_id), json_agg(b.id), json_agg(${ms('b.valid_from')}),
                                          json_agg(${ms('b.valid_until')}), json_agg(${ms('b.ended_at')}))
-                   FROM legal_bases b WHERE b.purpose_id = $2 AND b.contact_id = ANY($1::uuid[]) AND b.ended_at IS NULL)`
+                   FROM legal_bases b WHERE b.purpose_id = $2 AND b.contact_id = ANY(${IDS}) AND b.ended_at IS NULL)`
              : 'NULL::json'
          } AS bases`;
 
@@ -123,9 +126,7 @@ export class ConsentGateQuery {
 
   /** What the decision needs for a set of distinct, lower-case contact ids (one row; see {@link BulkGateRow}). */
   async many(mode: GateMode, contactIds: readonly string[], purposeId: string): Promise<BulkGateRow> {
-    // Sorted (lower-case hex sorts as the uuid bytes do): each index scan then finds its array already in order.
-    const sorted = [...contactIds].sort();
-    const [row] = await this.prepared<BulkGateRow>(GATE_SQL(mode), [uuidArrayParam(sorted), purposeId]);
+    const [row] = await this.prepared<BulkGateRow>(GATE_SQL(mode), [uuidArrayParam(contactIds), purposeId]);
     return row;
   }
 
