@@ -2,52 +2,82 @@ import { Injectable } from '@nestjs/common';
 import { preparedRows } from '../database/prepared.js';
 import { TransactionService } from '../database/transaction.service.js';
 import type { DecisionConsent } from './consent-decision.js';
+import { uuidArrayParam } from './uuid-array-param.js';
 
 /*
- * The consent gate's set-based reads (issue 10: raw SQL where it is the right tool, beside the owner). They read
- * consents, objections and legal_bases, and the contact's existence and erasure from contacts (read-only LEFT JOIN: one query for
- * one contact or for 10,000, planned once per connection; splitting it would double the round trips of the hot path).
+ * The consent gate's reads (issue 10: raw SQL where it is the right tool, beside the owner). They read consents,
+ * objections and legal_bases, and the contact's existence and erasure from contacts (read-only): one statement for
+ * one contact (the single check) and one for a set of up to 10,000 (bulk check, disclosures), each planned once per
+ * connection.
  */
 
 export type GateMode = 'consents' | 'bases' | 'none';
 
-export interface GateRow {
-  contact_id: string;
-  exists: boolean;
-  erased: boolean;
-  objected: boolean;
-  consents: { id: string; status: DecisionConsent['status']; recipientIds: string[] | null; obtainedAt: string; expiresAt: string | null }[] | null;
-  bases: { id: string; validFrom: string; validUntil: string | null; endedAt: string | null }[] | null;
+/**
+ * The consents of a set, column by column (the i-th consent is the i-th element of each list; lists null when
+ * there is none): contact ids, ids, statuses, recipient ids, obtainedAt and expiresAt in epoch milliseconds.
+ */
+export type BulkConsents = [string[] | null, string[] | null, DecisionConsent['status'][] | null, (string[] | null)[] | null, EpochMs[] | null, (EpochMs | null)[] | null];
+/** The bases not ended of a set, column by column: contact ids, ids, validFrom, validUntil, endedAt. */
+export type BulkBases = [string[] | null, string[] | null, EpochMs[] | null, (EpochMs | null)[] | null, (EpochMs | null)[] | null];
+/**
+ * A time in whole epoch milliseconds, rounded down: what `new Date()` makes of the timestamp's ISO text (it keeps the
+ * first three digits of the fraction). `infinity` comes as the string "Infinity" (an invalid Date, as from the text).
+ */
+export type EpochMs = number | string;
+
+/** What the gate reads for a set of contacts, in one row (a list is null when empty). */
+export interface BulkGateRow {
+  /** The ids that name no contact. */
+  unknown: string[] | null;
+  /** The ids of erased contacts. */
+  erased: string[] | null;
+  /** The ids of contacts that objected to the purpose (maybe repeated). */
+  objected: string[] | null;
+  /** Mode `consents`: every consent of the pair; a contact's in index order (newest first). Otherwise null. */
+  consents: BulkConsents | null;
+  /** Mode `bases`: every basis not ended of the pair. Otherwise null. */
+  bases: BulkBases | null;
 }
 
+const ms = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)`;
+/** The ids, sorted once (each index scan of an array sorts it first: it then finds it in order). */
+const IDS = '(SELECT a FROM ids)::uuid[]';
+
 /**
- * Loads what the pure decision needs, set-based: one query for one contact or for 10,000.
- * The consent sub-select is answered from consents_contact_purpose_idx (index-only for the INCLUDEd columns); the
- * bases sub-select (purposes of a personal basis: contract, legal_obligation, vital_interests, public_task) from
- * legal_bases_contact_purpose_idx, reading only bases not ended (liveness in time is the pure decision's, with its
- * clock). A purpose reads the one of the two its basis needs, or neither (legitimate_interests).
+ * Loads what the pure decision needs for a set of contacts (up to 10,000): one statement, one row, read in one
+ * JSON parse per column. Each table is read once for the whole set with `contact_id = ANY(ids)`: PostgreSQL walks
+ * the index in the array's sorted order, skipping between its values (the ids are sorted once, in the CTE, so each
+ * scan's own sort of the array finds it sorted), not one B-tree descent per contact and table as a join or a sub-select
+ * per contact does (and a join cannot be planned well for a parameter array of unknown size: the prepared
+ * statement's generic plan counts 10 rows). Consents, bases and objections come from their (purpose_id, contact_id)
+ * indexes (migration 1768900000000): the purpose's entries in contact order, index-only; the ids naming no contact
+ * from the primary key (index-only, a merge of two sorted lists), the erased ones from the partial
+ * contacts_erased_idx. Lists are built column by column (json_agg of one column is cheap; a JSON value per row is
+ * not), times as epoch milliseconds (no date text to parse). The service matches them to the ids in JavaScript.
+ * A purpose reads the consents or the bases (not ended; liveness in time is the pure decision's, with its clock)
+ * its basis needs, or neither (legitimate_interests). A contact's consents come in the index's order (newest
+ * first, then heap order), as the per-contact form read them: the decision keeps the first of equally new live ones.
  */
 const GATE_SQL = (mode: GateMode) => `
-  SELECT q.id AS contact_id,
-         c.id IS NOT NULL AS exists,
-         c.erased_at IS NOT NULL AS erased,
-         EXISTS (SELECT 1 FROM objections o WHERE o.contact_id = q.id AND o.purpose_id = $2) AS objected,
+  WITH ids AS MATERIALIZED (SELECT array_agg(u ORDER BY u) AS a FROM unnest($1::uuid[]) u)
+  SELECT (SELECT json_agg(x.id) FROM (SELECT unnest(a) FROM ids EXCEPT SELECT c.id FROM contacts c WHERE c.id = ANY(${IDS})) x(id)) AS unknown,
+         (SELECT json_agg(c.id) FROM contacts c WHERE c.erased_at IS NOT NULL AND c.id = ANY(${IDS})) AS erased,
+         (SELECT json_agg(o.contact_id) FROM objections o WHERE o.purpose_id = $2 AND o.contact_id = ANY(${IDS})) AS objected,
          ${
            mode === 'consents'
-             ? `(SELECT json_agg(json_build_object('id', k.id, 'status', k.status, 'recipientIds', k.recipient_ids,
-                                             'obtainedAt', k.obtained_at, 'expiresAt', k.expires_at))
-                 FROM consents k WHERE k.contact_id = q.id AND k.purpose_id = $2)`
+             ? `(SELECT json_build_array(json_agg(k.contact_id), json_agg(k.id), json_agg(k.status), json_agg(k.recipient_ids),
+                                         json_agg(${ms('k.obtained_at')}), json_agg(${ms('k.expires_at')}))
+                   FROM consents k WHERE k.purpose_id = $2 AND k.contact_id = ANY(${IDS}))`
              : 'NULL::json'
          } AS consents,
          ${
            mode === 'bases'
-             ? `(SELECT json_agg(json_build_object('id', b.id, 'validFrom', b.valid_from, 'validUntil', b.valid_until, 'endedAt', b.ended_at))
-                 FROM legal_bases b WHERE b.contact_id = q.id AND b.purpose_id = $2 AND b.ended_at IS NULL)`
+             ? `(SELECT json_build_array(json_agg(b.contact_id), json_agg(b.id), json_agg(${ms('b.valid_from')}),
+                                         json_agg(${ms('b.valid_until')}), json_agg(${ms('b.ended_at')}))
+                   FROM legal_bases b WHERE b.purpose_id = $2 AND b.contact_id = ANY(${IDS}) AND b.ended_at IS NULL)`
              : 'NULL::json'
-         } AS bases
-  FROM unnest($1::uuid[]) WITH ORDINALITY AS q(id, ord)
-  LEFT JOIN contacts c ON c.id = q.id
-  ORDER BY q.ord`;
+         } AS bases`;
 
 /**
  * The single check's query: one contact, flat rows (one per consent, or per live-candidate basis, of the pair, or one
@@ -94,9 +124,10 @@ export class ConsentGateQuery {
     return preparedRows<T>(this.tx.manager, text, params);
   }
 
-  /** One row per contact id, in the order given. */
-  many(mode: GateMode, contactIds: string[], purposeId: string): Promise<GateRow[]> {
-    return this.prepared(GATE_SQL(mode), [contactIds, purposeId]);
+  /** What the decision needs for a set of distinct, lower-case contact ids (one row; see {@link BulkGateRow}). */
+  async many(mode: GateMode, contactIds: readonly string[], purposeId: string): Promise<BulkGateRow> {
+    const [row] = await this.prepared<BulkGateRow>(GATE_SQL(mode), [uuidArrayParam(contactIds), purposeId]);
+    return row;
   }
 
   /** One contact: one row per consent (or basis not ended) of the pair, or one with NULLs; no row: no such contact. */

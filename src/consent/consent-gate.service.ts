@@ -3,7 +3,7 @@ import type { Principal } from '../auth/role.js';
 import { ForbiddenError, ValidationFailedError } from '../common/errors/domain.error.js';
 import { PurposeRef, PurposesService } from '../purposes/purposes.service.js';
 import { RecipientRef, RecipientsService } from '../recipients/recipients.service.js';
-import { decide, Decision, gateMode } from './consent-decision.js';
+import { decide, Decision, DecisionBasis, DecisionConsent, gateMode } from './consent-decision.js';
 import { ConsentGateQuery } from './consent-gate.query.js';
 
 export interface ContactDecision extends Decision {
@@ -64,33 +64,56 @@ export class ConsentGateService {
     });
   }
 
-  /** Decisions for distinct contact ids, in the order given, from one query. */
-  async decideMany(purpose: PurposeRef, recipientId: string, contactIds: string[], now = new Date()): Promise<ContactDecision[]> {
+  /** Decisions for distinct lower-case contact ids, in the order given, from one query. */
+  async decideMany(purpose: PurposeRef, recipientId: string, contactIds: readonly string[], now = new Date()): Promise<ContactDecision[]> {
     if (contactIds.length === 0) return [];
-    const rows = await this.query.many(gateMode(purpose.legalBasis), contactIds, purpose.id);
-    return rows.map((r) => ({
-      contactId: r.contact_id,
-      ...decide({
-        contact: { exists: r.exists, erased: r.erased },
+    const row = await this.query.many(gateMode(purpose.legalBasis), contactIds, purpose.id);
+    const unknown = new Set(row.unknown);
+    const erased = new Set(row.erased);
+    const objected = new Set(row.objected);
+    const consents = new Map<string, DecisionConsent[]>();
+    const [kContact, kId, kStatus, kRecipients, kObtained, kExpires] = row.consents ?? [];
+    for (let i = 0; kContact && i < kContact.length; i++) {
+      const expiresAt = kExpires![i];
+      const c: DecisionConsent = {
+        id: kId![i],
+        status: kStatus![i],
+        recipientIds: kRecipients![i],
+        obtainedAt: new Date(kObtained![i]),
+        expiresAt: expiresAt === null ? null : new Date(expiresAt),
+      };
+      const list = consents.get(kContact[i]);
+      if (list) list.push(c);
+      else consents.set(kContact[i], [c]);
+    }
+    const bases = new Map<string, DecisionBasis[]>();
+    const [bContact, bId, bFrom, bUntil, bEnded] = row.bases ?? [];
+    for (let i = 0; bContact && i < bContact.length; i++) {
+      const validUntil = bUntil![i];
+      const endedAt = bEnded![i];
+      const b: DecisionBasis = {
+        id: bId![i],
+        validFrom: new Date(bFrom![i]),
+        validUntil: validUntil === null ? null : new Date(validUntil),
+        endedAt: endedAt === null ? null : new Date(endedAt),
+      };
+      const list = bases.get(bContact[i]);
+      if (list) list.push(b);
+      else bases.set(bContact[i], [b]);
+    }
+    const none: never[] = [];
+    return contactIds.map((contactId) => {
+      const d = decide({
+        contact: { exists: !unknown.has(contactId), erased: erased.has(contactId) },
         purpose,
         recipientId,
-        objected: r.objected,
-        consents: (r.consents ?? []).map((k) => ({
-          id: k.id,
-          status: k.status,
-          recipientIds: k.recipientIds,
-          obtainedAt: new Date(k.obtainedAt),
-          expiresAt: k.expiresAt ? new Date(k.expiresAt) : null,
-        })),
-        bases: (r.bases ?? []).map((b) => ({
-          id: b.id,
-          validFrom: new Date(b.validFrom),
-          validUntil: b.validUntil ? new Date(b.validUntil) : null,
-          endedAt: b.endedAt ? new Date(b.endedAt) : null,
-        })),
+        objected: objected.has(contactId),
+        consents: consents.get(contactId) ?? none,
+        bases: bases.get(contactId) ?? none,
         now,
-      }),
-    }));
+      });
+      return { contactId, allowed: d.allowed, legalBasis: d.legalBasis, consentId: d.consentId, reason: d.reason };
+    });
   }
 
   async check(principal: Principal, purposeKey: string, recipientId: string | undefined, contactId: string): Promise<Decision> {
@@ -101,10 +124,9 @@ export class ConsentGateService {
 
   async checkMany(principal: Principal, purposeKey: string, recipientId: string | undefined, contactIds: string[]): Promise<{ results: ContactDecision[] }> {
     const { purpose, recipient } = await this.resolve(principal, purposeKey, recipientId);
-    const distinct = Array.from(new Set(contactIds.map((id) => id.toLowerCase())));
-    const decisions = await this.decideMany(purpose, recipient.id, distinct);
-    return {
-      results: decisions.map((d) => ({ contactId: d.contactId, allowed: d.allowed, legalBasis: d.legalBasis, consentId: d.consentId, reason: d.reason })),
-    };
+    const distinct = new Set<string>();
+    for (const id of contactIds) distinct.add(id.toLowerCase());
+    // Each decision is already the answer's {contactId, allowed, legalBasis, consentId, reason}.
+    return { results: await this.decideMany(purpose, recipient.id, Array.from(distinct)) };
   }
 }

@@ -279,6 +279,54 @@ describe('Consent gate: consents, objections and checks', () => {
       }
     });
 
+    it('should answer in bulk, in the order given, what the single check answers, whatever the consents and the contact', async () => {
+      const give = (c: string, extra: Record<string, unknown> = {}) =>
+        t.api(staff).post(`/contacts/${c}/consents`, { purpose: 'newsletter', method: 'web_form', noticeVersion: 'v1', ...extra }).expect(201);
+      const pending = await contact();
+      await give(pending, { method: 'email_double_opt_in', confirmed: false });
+      const expired = await contact();
+      await give(expired, { obtainedAt: '2020-01-01T00:00:00.123456Z', expiresAt: '2021-01-01T00:00:00.000999Z' });
+      // Two live consents: the newer one is the answer's consentId.
+      const twoLive = await contact();
+      await give(twoLive, { obtainedAt: '2024-01-01T00:00:00Z' });
+      const newer = (await give(twoLive, { obtainedAt: '2025-01-01T00:00:00.000500Z' })).body.id;
+      // Granted for another recipient only, withdrawn for everyone: withdrawn wins over not covered.
+      const mixed = await contact();
+      await give(mixed, { recipientIds: [recipientB] });
+      await t.api(staff).post(`/consents/${(await give(mixed)).body.id}/withdraw`, {}).expect(200);
+      const onlyB = await contact();
+      await give(onlyB, { recipientIds: [recipientB] });
+      const forA = await contact();
+      await give(forA, { recipientIds: [recipientB, recipientA], expiresAt: '2099-01-01T00:00:00Z' });
+      const expiredAndPending = await contact();
+      await give(expiredAndPending, { obtainedAt: '2020-01-01T00:00:00Z', expiresAt: '2021-01-01T00:00:00Z' });
+      await give(expiredAndPending, { method: 'email_double_opt_in', confirmed: false });
+      const objected = await contact();
+      await give(objected);
+      await t.api(staff).post(`/contacts/${objected}/objections`, { purpose: 'newsletter' }).expect(201);
+      const erased = await contact();
+      await give(erased);
+      await t.sql(`UPDATE contacts SET erased_at = now() WHERE id = $1`, [erased]);
+      const unknown = '00000000-0000-4000-8000-00000000beef';
+      const ids = [pending, expired, twoLive, mixed, onlyB, forA, expiredAndPending, objected, erased, unknown, await contact()];
+      const expected = ['consent_pending', 'consent_expired', 'consent_granted', 'consent_withdrawn', 'recipient_not_covered', 'consent_granted',
+        'consent_expired', 'objection', 'contact_erased', 'unknown_contact', 'no_consent'];
+      // Repeated ids (in any letter case) are answered once, where they first appear.
+      const sent = [...ids.slice(0, 6), ids[2].toUpperCase(), ...ids.slice(6), ids[0], unknown.toUpperCase()];
+      for (const purpose of ['newsletter', 'crm-sync']) {
+        const bulk = await t.api(staff).post('/consent-check', { purpose, recipientId: recipientA.toUpperCase(), contactIds: sent }).expect(200);
+        expect(bulk.body.results.map((r: { contactId: string }) => r.contactId)).toEqual(ids);
+        for (const [i, id] of ids.entries()) {
+          const one = await check(id, purpose, recipientA).expect(200);
+          expect(bulk.body.results[i]).toEqual({ contactId: id, ...one.body });
+        }
+        if (purpose === 'newsletter') {
+          expect(bulk.body.results.map((r: { reason: string }) => r.reason)).toEqual(expected);
+          expect(bulk.body.results[2]).toEqual({ contactId: twoLive, allowed: true, legalBasis: 'consent', consentId: newer, reason: 'consent_granted' });
+        }
+      }
+    });
+
     it('should refuse unauthenticated checks', async () => {
       await t.request().get(`/api/v1/consent-check?contactId=${recipientA}&purpose=newsletter&recipientId=${recipientA}`).expect(401);
     });
