@@ -39,6 +39,12 @@ const INSERT_COLUMNS = [
   'subject_contact_ids', 'request_id', 'before', 'after',
 ] as const;
 
+/** The type of each inserted column, for values bound in an INSERT … SELECT (no VALUES list to infer them from). */
+const INSERT_CASTS: Record<(typeof INSERT_COLUMNS)[number], string> = {
+  id: 'uuid', occurred_at: 'timestamptz', actor_type: 'text', actor_id: 'text', action: 'text', entity_type: 'text',
+  entity_id: 'text', contact_id: 'uuid', subject_contact_ids: 'uuid[]', request_id: 'text', before: 'jsonb', after: 'jsonb',
+};
+
 export type UnsealedAuditRow = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash' | 'before' | 'after'> & {
   before: string | null;
   after: string | null;
@@ -87,6 +93,15 @@ export class AuditEventsRepository {
       values.push(...INSERT_COLUMNS.map((c) => row[c]));
     }
     await m.query(`INSERT INTO audit_events (${INSERT_COLUMNS.join(', ')}) VALUES ${tuples.join(',')}`, values);
+  }
+
+  /**
+   * For a statement composed of several owners' parts (database/composed-write.ts): inserts the event, unsealed, once
+   * per row of `from` (none when the change it records was not written).
+   */
+  insertPart(row: UnsealedAuditRow, bind: (value: unknown, cast?: string) => string, from: string): string {
+    const values = INSERT_COLUMNS.map((c) => bind(row[c], INSERT_CASTS[c]));
+    return `INSERT INTO audit_events (${INSERT_COLUMNS.join(', ')}) SELECT ${values.join(', ')} FROM ${from}`;
   }
 
   /**
