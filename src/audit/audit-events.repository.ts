@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import pg from 'pg';
 import { EntityManager } from 'typeorm';
 import { isoFromPgUtc } from './pg-timestamp.js';
+import { preparedRows } from '../database/prepared.js';
 import { SqlWhere } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 
@@ -140,6 +141,19 @@ export class AuditEventsRepository {
         WHERE a.id = v.id AND a.seq IS NULL`,
       [links.map((l) => l.id), links.map((l) => l.seq), links.map((l) => l.prevHash), links.map((l) => l.hash)],
     );
+  }
+
+  /**
+   * Whether any committed event waits for its seal: one indexed read on the pool, outside a transaction (the sealer
+   * asks before it opens one, so an idle poll is one round trip, not four).
+   */
+  async anyUnsealed(): Promise<boolean> {
+    const [r] = await preparedRows<{ any: boolean }>(
+      this.tx.dataSource.manager,
+      'SELECT EXISTS (SELECT 1 FROM audit_events WHERE seq IS NULL) AS any',
+      [],
+    );
+    return r.any;
   }
 
   /** Events committed but not sealed yet. */

@@ -82,6 +82,8 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async sealAll(wait: boolean): Promise<number> {
     let total = 0;
+    // Nothing waiting (an idle poll, a wake whose events another round sealed): no transaction, no lock.
+    if (!(await this.events.anyUnsealed())) return total;
     for (;;) {
       const sealed = await this.sealBatch(wait);
       if (sealed === undefined) return total;
