@@ -13,7 +13,7 @@ import { CreateInteractionDto, ReviewDecisionDto, UpdateInteractionDto } from '.
 import { ListInteractionsQueryDto } from './dto/interaction-query.dto.js';
 import { InteractionResponseDto } from './dto/interaction.response.dto.js';
 import { interactionAudit, InteractionRow, isAuthor, toInteractionResponse } from './interaction.mapper.js';
-import { firstMissingReference, interactionFlags } from './interactions.query.js';
+import { firstMissingReference, interactionFlags, referencesAndFlags } from './interactions.query.js';
 import { InteractionFilter, InteractionsRepository } from './interactions.repository.js';
 
 @Injectable()
@@ -33,29 +33,35 @@ export class InteractionsService {
     const organisationIds = dto.organisationIds ?? [];
     const participantIds = (dto.participantIds ?? []).filter((u) => u !== p.userId);
     const eventId = dto.eventId ?? null;
-    await this.assertReferences(m, { contactIds: dto.contactIds, organisationIds, userIds: participantIds, eventId });
-    const flags = await interactionFlags(m, {
-      staffIds: [...(p.userId ? [p.userId] : []), ...participantIds],
-      organisationIds,
-      contactIds: dto.contactIds,
-      eventId,
-    });
+    // References and flags in one round trip; the interaction and its links in one statement that answers its row.
+    const { missing, flags } = await referencesAndFlags(
+      m,
+      { contactIds: dto.contactIds, organisationIds, userIds: participantIds, eventId },
+      { staffIds: [...(p.userId ? [p.userId] : []), ...participantIds], organisationIds, contactIds: dto.contactIds, eventId },
+    );
+    if (missing) throw new NotFoundError(missing.kind, missing.id);
     const occurredAt = new Date(dto.occurredAt);
     const sensitive = dto.competitionSensitive ?? false;
-    const id = await this.repo.insert(m, {
-      type: dto.type,
-      occurredAt,
-      summary: dto.summary,
-      authorId: p.userId,
-      authorCredentialId: p.credentialId,
-      eventId,
-      reciprocity: dto.reciprocity ?? null,
-      confidential: dto.confidential ?? false,
-      competitionSensitive: sensitive,
-      flags,
-      topics: dto.topics ?? [],
-    });
-    await this.repo.insertLinks(m, id, dto.contactIds, organisationIds, participantIds);
+    const row = await this.repo.insertWithLinks(
+      m,
+      {
+        type: dto.type,
+        occurredAt,
+        summary: dto.summary,
+        authorId: p.userId,
+        authorCredentialId: p.credentialId,
+        eventId,
+        reciprocity: dto.reciprocity ?? null,
+        confidential: dto.confidential ?? false,
+        competitionSensitive: sensitive,
+        flags,
+        topics: dto.topics ?? [],
+      },
+      dto.contactIds,
+      organisationIds,
+      participantIds,
+    );
+    const id = row.id;
     const audits: AuditInput[] = [];
     if (dto.followUp) {
       const f = await this.followUps.insert(
@@ -67,7 +73,6 @@ export class InteractionsService {
     }
     // Monotonic on create, so concurrent writers for the same contact never lower it.
     await this.contacts.touchLastInteraction(m, dto.contactIds, occurredAt);
-    const row = (await this.repo.findRow(m, id))!;
     audits.unshift({ action: 'create', entityType: 'interaction', entityId: id, subjects: row.contact_ids, after: interactionAudit(row) });
     await this.audit.recordMany(audits);
     return this.respond(m, row, p);
