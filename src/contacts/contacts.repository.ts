@@ -150,6 +150,14 @@ export class ContactsRepository {
     );
   }
 
+  /**
+   * `touchLastInteraction` as a part of a composed statement (database/composed-write.ts): placeholders typed uuid[]
+   * and timestamptz.
+   */
+  touchLastInteractionPart(ids: string, at: string): string {
+    return `UPDATE contacts SET last_interaction_at = GREATEST(last_interaction_at, ${at}) WHERE id = ANY(${ids})`;
+  }
+
   /** Sets `last_interaction_at` per contact (null: no interaction left), e.g. after recomputing it. */
   async setLastInteraction(m: EntityManager, values: { id: string; at: Date | null }[]): Promise<void> {
     if (values.length === 0) return;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { preparedRowsIn } from '../database/prepared.js';
+import type { SqlPart } from '../database/composed-write.js';
 import { queryRows } from '../database/sql.js';
 import { withPeopleOfOrganisation } from './interactions.query.js';
 import type { InteractionRow } from './interaction.mapper.js';
@@ -88,35 +88,40 @@ export class InteractionsRepository {
   }
 
   /**
-   * A new interaction with its links, in one statement; answers its row exactly as `findRow` reads it (the link
-   * arrays from the ids written, sorted by PostgreSQL as `findRow` sorts them).
+   * For a statement composed of several owners' parts (database/composed-write.ts): a new interaction (part `i`)
+   * and its links (parts `ic`, `io`, `ip`), and the select answering its row exactly as `findRow` reads it (the
+   * link arrays from the ids written, sorted by PostgreSQL as `findRow` sorts them).
    */
-  async insertWithLinks(
-    m: EntityManager,
+  insertParts(
     i: NewInteraction,
-    contactIds: string[],
-    organisationIds: string[],
-    participantIds: string[],
-  ): Promise<InteractionRow> {
-    const [row] = await preparedRowsIn<InteractionRow>(
-      m,
-      `WITH i AS (
-         INSERT INTO interactions (type, occurred_at, summary, author_id, author_credential_id, event_id, reciprocity,
+    links: { contactIds: string; organisationIds: string; participantIds: string },
+    bind: (value: unknown, cast?: string) => string,
+  ): { parts: SqlPart[]; select: string } {
+    const values = [
+      bind(i.type, 'text'), bind(i.occurredAt, 'timestamptz'), bind(i.summary, 'text'), bind(i.authorId, 'uuid'),
+      bind(i.authorCredentialId, 'uuid'), bind(i.eventId, 'uuid'), bind(i.reciprocity, 'text'), bind(i.confidential, 'boolean'),
+      bind(i.competitionSensitive, 'boolean'), bind(i.competitionSensitive ? 'pending' : null, 'text'), bind(i.flags, 'text[]'),
+      bind(i.topics, 'text[]'),
+    ];
+    const { contactIds, organisationIds, participantIds } = links;
+    return {
+      parts: [
+        {
+          name: 'i',
+          sql: `INSERT INTO interactions (type, occurred_at, summary, author_id, author_credential_id, event_id, reciprocity,
                                    confidential, competition_sensitive, review_status, flags, topics)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *),
-       c AS (INSERT INTO interaction_contacts (interaction_id, contact_id) SELECT i.id, x FROM i, unnest($13::uuid[]) x),
-       o AS (INSERT INTO interaction_organisations (interaction_id, organisation_id) SELECT i.id, x FROM i, unnest($14::uuid[]) x),
-       p AS (INSERT INTO interaction_participants (interaction_id, user_id) SELECT i.id, x FROM i, unnest($15::uuid[]) x)
-       SELECT ${OWN_COLUMNS},
-         ARRAY(SELECT x::text FROM unnest($13::uuid[]) x ORDER BY 1) AS contact_ids,
-         ARRAY(SELECT x::text FROM unnest($14::uuid[]) x ORDER BY 1) AS organisation_ids,
-         ARRAY(SELECT x::text FROM unnest($15::uuid[]) x ORDER BY 1) AS participant_ids
+         VALUES (${values.join(', ')}) RETURNING *`,
+        },
+        { name: 'ic', sql: `INSERT INTO interaction_contacts (interaction_id, contact_id) SELECT i.id, x FROM i, unnest(${contactIds}) x` },
+        { name: 'io', sql: `INSERT INTO interaction_organisations (interaction_id, organisation_id) SELECT i.id, x FROM i, unnest(${organisationIds}) x` },
+        { name: 'ip', sql: `INSERT INTO interaction_participants (interaction_id, user_id) SELECT i.id, x FROM i, unnest(${participantIds}) x` },
+      ],
+      select: `SELECT ${OWN_COLUMNS},
+         ARRAY(SELECT x::text FROM unnest(${contactIds}) x ORDER BY 1) AS contact_ids,
+         ARRAY(SELECT x::text FROM unnest(${organisationIds}) x ORDER BY 1) AS organisation_ids,
+         ARRAY(SELECT x::text FROM unnest(${participantIds}) x ORDER BY 1) AS participant_ids
        FROM i`,
-      [i.type, i.occurredAt, i.summary, i.authorId, i.authorCredentialId, i.eventId, i.reciprocity,
-        i.confidential, i.competitionSensitive, i.competitionSensitive ? 'pending' : null, i.flags, i.topics,
-        contactIds, organisationIds, participantIds],
-    );
-    return row;
+    };
   }
 
   async findRow(m: EntityManager, id: string): Promise<InteractionRow | undefined> {

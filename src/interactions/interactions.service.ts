@@ -6,6 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } f
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
 import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
 import { ContactsRepository } from '../contacts/contacts.repository.js';
+import { composeWith, runComposed, SqlParams } from '../database/composed-write.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { FollowUpsRepository, FollowUpsService } from '../follow-ups/index.js';
 import { OrganisationsRepository } from '../organisations/organisations.repository.js';
@@ -42,8 +43,11 @@ export class InteractionsService {
     if (missing) throw new NotFoundError(missing.kind, missing.id);
     const occurredAt = new Date(dto.occurredAt);
     const sensitive = dto.competitionSensitive ?? false;
-    const row = await this.repo.insertWithLinks(
-      m,
+    // The interaction, its links and its contacts' last_interaction_at (monotonic on create, so concurrent writers for
+    // the same contact never lower it) in one statement that answers the interaction's row.
+    const q = new SqlParams();
+    const contactIds = q.bind(dto.contactIds, 'uuid[]');
+    const insert = this.repo.insertParts(
       {
         type: dto.type,
         occurredAt,
@@ -57,10 +61,11 @@ export class InteractionsService {
         flags,
         topics: dto.topics ?? [],
       },
-      dto.contactIds,
-      organisationIds,
-      participantIds,
+      { contactIds, organisationIds: q.bind(organisationIds, 'uuid[]'), participantIds: q.bind(participantIds, 'uuid[]') },
+      q.bind,
     );
+    const touch = { name: 'touched', sql: this.contacts.touchLastInteractionPart(contactIds, q.bind(occurredAt, 'timestamptz')) };
+    const [row] = await runComposed<InteractionRow>(m, composeWith([...insert.parts, touch], insert.select), q);
     const id = row.id;
     const audits: AuditInput[] = [];
     if (dto.followUp) {
@@ -71,8 +76,6 @@ export class InteractionsService {
       );
       audits.push({ action: 'create', entityType: 'follow_up', entityId: f.id, subjects: dto.contactIds, after: f.audit });
     }
-    // Monotonic on create, so concurrent writers for the same contact never lower it.
-    await this.contacts.touchLastInteraction(m, dto.contactIds, occurredAt);
     audits.unshift({ action: 'create', entityType: 'interaction', entityId: id, subjects: row.contact_ids, after: interactionAudit(row) });
     await this.audit.recordMany(audits);
     return this.respond(m, row, p);
