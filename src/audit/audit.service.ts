@@ -103,8 +103,8 @@ export class AuditService {
   /**
    * For a write composed into one statement (database/composed-write.ts): the part that inserts this event, once per
    * row of `from` (the part writing the change, so the event is stored exactly when the change is). `seal` seals the
-   * contact's personal values (the new contact's key, CryptoService.newContactKeyPart); the sealer is woken after
-   * commit, as for `record`.
+   * contact's personal values (the new contact's key, CryptoService.newContactKeyPart). Call `written()` once the
+   * statement has run: the sealer is woken after the commit (at once when the statement was its own transaction).
    */
   eventPart(
     manager: EntityManager,
@@ -112,10 +112,9 @@ export class AuditService {
     seal: ((value: unknown) => string | null) | undefined,
     bind: (value: unknown, cast?: string) => string,
     from: string,
-  ): string {
+  ): { sql: string; written: () => void } {
     const [row] = this.toRows([input], seal ? (_contactId, value) => seal(value) : undefined);
-    this.sealer.sealAfterCommit(manager);
-    return this.events.insertPart(row, bind, from);
+    return { sql: this.events.insertPart(row, bind, from), written: () => this.sealer.sealAfterCommit(manager) };
   }
 
   private async append(manager: EntityManager, inputs: AuditInput[]): Promise<void> {

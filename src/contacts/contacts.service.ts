@@ -83,7 +83,8 @@ export class ContactsService {
    * event, composed from each owner's part (database/composed-write.ts) and run in the request's transaction. The
    * contact's id, timestamps and key are made here, so the event (its values sealed under the new key) is known
    * before anything is written; the statement writes all of them or none. The row PostgreSQL returns must be the
-   * one predicted, or the transaction is rolled back.
+   * one predicted, or the transaction is rolled back. Outside a request's transaction (a caller without one) the
+   * statement is its own transaction: still all or nothing (the check then can only refuse to answer).
    */
   async create(dto: CreateContactDto): Promise<ContactResponseDto> {
     const m = this.tx.manager;
@@ -129,11 +130,12 @@ export class ContactsService {
         { name: 'w_check', sql: check },
         { name: 'w_contact', sql: contact },
         { name: 'w_key', sql: key.sql },
-        { name: 'w_event', sql: event },
+        { name: 'w_event', sql: event.sql },
       ],
       'SELECT w_check.organisation_ok, w_check.owner_ok, w_check.suppressed, w_contact.* FROM w_check LEFT JOIN w_contact ON true',
     );
     const [r] = await runComposed<ContactRow & { organisation_ok: boolean; owner_ok: boolean; suppressed: boolean }>(m, text, p);
+    event.written();
     if (!r.organisation_ok) throw noSuchOrganisation(dto.organisationId!);
     if (!r.owner_ok) throw noSuchUser(dto.ownerId!);
     // Issue 12: an erased person's address does not come back silently (409 SUPPRESSED).

@@ -1,4 +1,6 @@
 import { AuditSealer } from '../../src/audit/audit-sealer.js';
+import { CreateContactDto } from '../../src/contacts/dto/create-contact.dto.js';
+import { ContactsService } from '../../src/contacts/contacts.service.js';
 import { createTestApp, TestApp } from '../setup/test-app.js';
 
 /**
@@ -115,6 +117,19 @@ describe('Audited single writes', () => {
     expect(c1).toBe(contacts + 1);
     expect(k1).toBeGreaterThanOrEqual(keys + 1);
     expect(e1).toBeGreaterThan(events);
+  });
+
+  it('should write the same contact, key and event as one autocommitted statement when no transaction is open', async () => {
+    // Outside a request there is no transaction: the composed statement is its own (the path a handler without the
+    // request transaction would take).
+    const c = await t.app.get(ContactsService).create(Object.assign(new CreateContactDto(), { givenName: 'Auto', familyName: 'Commit', emails: [{ address: 'auto@example.test' }] }));
+    expect((await t.api(staff).get(`/contacts/${c.id}`).expect(200)).body).toEqual(JSON.parse(JSON.stringify(c)));
+    expect(await count('SELECT count(*) AS n FROM contact_keys WHERE contact_id = $1 AND wrapped_key IS NOT NULL', [c.id])).toBe(1);
+    await sealer.sealPending();
+    const events = (await t.api(compliance).get(`/audit-events?contactId=${c.id}`).expect(200)).body.items;
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: 'create', actorType: 'system', erased: false, after: JSON.parse(JSON.stringify(c)) });
+    expect(events[0].seq).toEqual(expect.any(Number));
   });
 
   it('should replay an Idempotency-Key with the same contact, written once', async () => {
