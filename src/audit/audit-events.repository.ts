@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import pg from 'pg';
 import { EntityManager } from 'typeorm';
 import { isoFromPgUtc } from './pg-timestamp.js';
+import { preparedRows } from '../database/prepared.js';
 import { SqlWhere } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 
@@ -38,6 +39,12 @@ const INSERT_COLUMNS = [
   'id', 'occurred_at', 'actor_type', 'actor_id', 'action', 'entity_type', 'entity_id', 'contact_id',
   'subject_contact_ids', 'request_id', 'before', 'after',
 ] as const;
+
+/** The type of each inserted column, for values bound in an INSERT … SELECT (no VALUES list to infer them from). */
+const INSERT_CASTS: Record<(typeof INSERT_COLUMNS)[number], string> = {
+  id: 'uuid', occurred_at: 'timestamptz', actor_type: 'text', actor_id: 'text', action: 'text', entity_type: 'text',
+  entity_id: 'text', contact_id: 'uuid', subject_contact_ids: 'uuid[]', request_id: 'text', before: 'jsonb', after: 'jsonb',
+};
 
 export type UnsealedAuditRow = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash' | 'before' | 'after'> & {
   before: string | null;
@@ -90,6 +97,15 @@ export class AuditEventsRepository {
   }
 
   /**
+   * For a statement composed of several owners' parts (database/composed-write.ts): inserts the event, unsealed, once
+   * per row of `from` (none when the change it records was not written).
+   */
+  insertPart(row: UnsealedAuditRow, bind: (value: unknown, cast?: string) => string, from: string): string {
+    const values = INSERT_COLUMNS.map((c) => bind(row[c], INSERT_CASTS[c]));
+    return `INSERT INTO audit_events (${INSERT_COLUMNS.join(', ')}) SELECT ${values.join(', ')} FROM ${from}`;
+  }
+
+  /**
    * Takes the sealer's lock for the transaction: waits for it (`wait`), or answers false at once when another
    * sealer holds it.
    */
@@ -125,6 +141,19 @@ export class AuditEventsRepository {
         WHERE a.id = v.id AND a.seq IS NULL`,
       [links.map((l) => l.id), links.map((l) => l.seq), links.map((l) => l.prevHash), links.map((l) => l.hash)],
     );
+  }
+
+  /**
+   * Whether any committed event waits for its seal: one indexed read on the pool, outside a transaction (the sealer
+   * asks before it opens one, so an idle poll is one round trip, not four).
+   */
+  async anyUnsealed(): Promise<boolean> {
+    const [r] = await preparedRows<{ any: boolean }>(
+      this.tx.dataSource.manager,
+      'SELECT EXISTS (SELECT 1 FROM audit_events WHERE seq IS NULL) AS any',
+      [],
+    );
+    return r.any;
   }
 
   /** Events committed but not sealed yet. */

@@ -100,46 +100,62 @@ export class AuditService {
     return this.tx.run((m) => this.append(m, inputs));
   }
 
+  /**
+   * For a write composed into one statement (database/composed-write.ts): the part that inserts this event, once per
+   * row of `from` (the part writing the change, so the event is stored exactly when the change is). `seal` seals the
+   * contact's personal values (the new contact's key, CryptoService.newContactKeyPart). Call `written()` once the
+   * statement has run: the sealer is woken after the commit (at once when the statement was its own transaction).
+   */
+  eventPart(
+    manager: EntityManager,
+    input: AuditInput,
+    seal: ((value: unknown) => string | null) | undefined,
+    bind: (value: unknown, cast?: string) => string,
+    from: string,
+  ): { sql: string; written: () => void } {
+    const [row] = this.toRows([input], seal ? (_contactId, value) => seal(value) : undefined);
+    return { sql: this.events.insertPart(row, bind, from), written: () => this.sealer.sealAfterCommit(manager) };
+  }
+
   private async append(manager: EntityManager, inputs: AuditInput[]): Promise<void> {
+    // The contacts' data keys in one statement (created where missing), then every value sealed in memory.
+    const contactIds = inputs.flatMap((i) => (i.contactId ? [storedUuid(i.contactId)] : []));
+    const seal = contactIds.length ? await this.crypto.sealerFor(contactIds, manager) : undefined;
+    // No lock and no chain link here: the sealer gives committed events their place in the chain.
+    await this.events.insert(manager, this.toRows(inputs, seal));
+    this.sealer.sealAfterCommit(manager);
+  }
+
+  /** The events as stored: canonical ids, secrets stripped, a contact's values sealed under its key. */
+  private toRows(inputs: AuditInput[], seal: ((contactId: string, value: unknown) => string | null) | undefined): UnsealedAuditRow[] {
     const ctx = currentContext();
     const principal = ctx.principal;
     const actorType = principal ? principal.kind : 'system';
     const actorId = principal ? actorIdOf(principal) : null;
-    const prepared: (AuditInput & { before: unknown; after: unknown })[] = [];
-    const items = inputs.map((input) => {
+    const occurredAt = new Date();
+    return inputs.map((input) => {
       // Everything that is hashed is first put in the form its column stores, so the hash covers what is stored.
       const contactId = input.contactId ? storedUuid(input.contactId) : null;
-      return { ...input, contactId, entityId: storedEntityId(input.entityId) };
-    });
-    // The contacts' data keys in one statement (created where missing), then every value sealed in memory.
-    const contactIds = items.flatMap((i) => (i.contactId ? [i.contactId] : []));
-    const seal = contactIds.length ? await this.crypto.sealerFor(contactIds, manager) : undefined;
-    for (const i of items) {
-      let before = i.before === undefined ? null : asStoredJson(stripSecrets(i.before));
-      let after = i.after === undefined ? null : asStoredJson(stripSecrets(i.after));
-      if (i.contactId && seal) {
-        before = before === null ? null : sealedValue(seal(i.contactId, before));
-        after = after === null ? null : sealedValue(seal(i.contactId, after));
+      let before = input.before === undefined ? null : asStoredJson(stripSecrets(input.before));
+      let after = input.after === undefined ? null : asStoredJson(stripSecrets(input.after));
+      if (contactId && seal) {
+        before = before === null ? null : sealedValue(seal(contactId, before));
+        after = after === null ? null : sealedValue(seal(contactId, after));
       }
-      prepared.push({ ...i, before, after });
-    }
-    const occurredAt = new Date();
-    const rows: UnsealedAuditRow[] = prepared.map((p) => ({
-      id: randomUUID(),
-      occurred_at: occurredAt,
-      actor_type: actorType,
-      actor_id: actorId,
-      action: p.action,
-      entity_type: p.entityType,
-      entity_id: p.entityId ?? null,
-      contact_id: p.contactId ?? null,
-      subject_contact_ids: subjectIds(p.contactId ?? null, p.subjects),
-      request_id: ctx.requestId ?? null,
-      before: p.before === null ? null : JSON.stringify(p.before),
-      after: p.after === null ? null : JSON.stringify(p.after),
-    }));
-    // No lock and no chain link here: the sealer gives committed events their place in the chain.
-    await this.events.insert(manager, rows);
-    this.sealer.sealAfterCommit(manager);
+      return {
+        id: randomUUID(),
+        occurred_at: occurredAt,
+        actor_type: actorType,
+        actor_id: actorId,
+        action: input.action,
+        entity_type: input.entityType,
+        entity_id: storedEntityId(input.entityId),
+        contact_id: contactId,
+        subject_contact_ids: subjectIds(contactId, input.subjects),
+        request_id: ctx.requestId ?? null,
+        before: before === null ? null : JSON.stringify(before),
+        after: after === null ? null : JSON.stringify(after),
+      };
+    });
   }
 }

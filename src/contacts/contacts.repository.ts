@@ -27,6 +27,31 @@ export interface ContactRecord {
   social_profiles: { linkedin?: string; xing?: string };
 }
 
+/** A new contact as `insertPart` writes it: every writable column (jsonb as JSON text) and the timestamps. */
+export interface NewContactRow {
+  id: string;
+  given_name: string;
+  family_name: string;
+  emails: string;
+  phones: string;
+  organisation_id: string | null;
+  job_title: string | null;
+  tags: string[];
+  owner_id: string | null;
+  notes: string | null;
+  preferred_language: string | null;
+  social_profiles: string;
+  key_dates: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const NEW_CONTACT_CASTS: Record<keyof NewContactRow, string> = {
+  id: 'uuid', given_name: 'text', family_name: 'text', emails: 'jsonb', phones: 'jsonb', organisation_id: 'uuid',
+  job_title: 'text', tags: 'text[]', owner_id: 'uuid', notes: 'text', preferred_language: 'text',
+  social_profiles: 'jsonb', key_dates: 'jsonb', created_at: 'timestamptz', updated_at: 'timestamptz',
+};
+
 /** Columns of `contacts` that erasure keeps: identity, structure and timestamps, no personal values. */
 const KEEP_ON_ERASURE = new Set([
   'id', 'organisation_id', 'owner_id', 'archived_at', 'erased_at', 'merged_into_id', 'last_interaction_at',
@@ -125,6 +150,14 @@ export class ContactsRepository {
     );
   }
 
+  /**
+   * `touchLastInteraction` as a part of a composed statement (database/composed-write.ts): placeholders typed uuid[]
+   * and timestamptz.
+   */
+  touchLastInteractionPart(ids: string, at: string): string {
+    return `UPDATE contacts SET last_interaction_at = GREATEST(last_interaction_at, ${at}) WHERE id = ANY(${ids})`;
+  }
+
   /** Sets `last_interaction_at` per contact (null: no interaction left), e.g. after recomputing it. */
   async setLastInteraction(m: EntityManager, values: { id: string; at: Date | null }[]): Promise<void> {
     if (values.length === 0) return;
@@ -193,6 +226,17 @@ export class ContactsRepository {
       values.map(([, v]) => v),
     );
     return row;
+  }
+
+  /**
+   * For a statement composed of several owners' parts (database/composed-write.ts): inserts a new contact with every
+   * writable column and its timestamps given (so the caller knows the row before it is written), when `condition`
+   * holds; RETURNING the row as `insert` does. The text is the same for every contact (prepared once).
+   */
+  insertPart(row: NewContactRow, bind: (value: unknown, cast?: string) => string, condition: string): string {
+    const cols = Object.keys(NEW_CONTACT_CASTS) as (keyof NewContactRow)[];
+    const values = cols.map((c) => bind(row[c], NEW_CONTACT_CASTS[c]));
+    return `INSERT INTO contacts AS c (${cols.join(', ')}) SELECT ${values.join(', ')} WHERE ${condition} RETURNING ${CONTACT_COLUMNS}`;
   }
 
   /** Sets the given columns (column → stored value), with a new version. */

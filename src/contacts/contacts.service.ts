@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import {
   ConflictError,
@@ -8,7 +9,9 @@ import {
 } from '../common/errors/domain.error.js';
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
 import { Page, pageSize, toPage } from '../common/http/pagination.js';
+import { composeWith, runComposed, SqlParams } from '../database/composed-write.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { CryptoService } from '../crypto/crypto.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { SuppressionsService } from '../suppressions/suppressions.service.js';
@@ -16,7 +19,7 @@ import { OrganisationsRepository } from '../organisations/organisations.reposito
 import { ContactRow, toContactResponse } from './contact.mapper.js';
 import { CONTACT_FIELDS, normaliseEmails, normalisePhones } from './contact-fields.js';
 import { normaliseKeyDates } from './key-dates.js';
-import { ContactsRepository } from './contacts.repository.js';
+import { ContactsRepository, type NewContactRow } from './contacts.repository.js';
 import { ContactResponseDto } from './dto/contact.response.dto.js';
 import { CreateContactDto } from './dto/create-contact.dto.js';
 import { ListContactsQueryDto } from './dto/search-contacts.dto.js';
@@ -72,27 +75,77 @@ export class ContactsService {
     private readonly organisations: OrganisationsRepository,
     private readonly users: UsersRepository,
     private readonly suppressions: SuppressionsService,
+    private readonly crypto: CryptoService,
   ) {}
 
+  /**
+   * One statement (issue 11): the reference and suppression checks, the contact, its new data key and its audit
+   * event, composed from each owner's part (database/composed-write.ts) and run in the request's transaction. The
+   * contact's id, timestamps and key are made here, so the event (its values sealed under the new key) is known
+   * before anything is written; the statement writes all of them or none. The row PostgreSQL returns must be the
+   * one predicted, or the transaction is rolled back. Outside a request's transaction (a caller without one) the
+   * statement is its own transaction: still all or nothing (the check then can only refuse to answer).
+   */
   async create(dto: CreateContactDto): Promise<ContactResponseDto> {
-    await this.assertReferences(dto);
-    // Issue 12: an erased person's address does not come back silently (409 SUPPRESSED).
-    await this.suppressions.assertNotSuppressed(this.tx.manager, normaliseEmails(dto.emails).map((e) => e.address));
-    const values: [string, unknown][] = [];
-    for (const [prop, col] of WRITABLE) {
-      const v = dto[prop];
-      if (v === undefined || v === null) continue;
-      values.push([col, storedValue(prop, v)]);
-    }
-    const created = toContactResponse(await this.repo.insert(this.tx.manager, values));
-    await this.audit.record({
-      action: 'create',
-      entityType: 'contact',
-      entityId: created.id,
-      contactId: created.id,
-      after: created,
+    const m = this.tx.manager;
+    const at = new Date();
+    const stored = Object.fromEntries(WRITABLE.map(([prop, col]) => [col, storedValue(prop, dto[prop] ?? null)]));
+    const row = {
+      ...stored,
+      id: randomUUID(),
+      organisation_id: dto.organisationId ? dto.organisationId.toLowerCase() : null,
+      owner_id: dto.ownerId ? dto.ownerId.toLowerCase() : null,
+      created_at: at,
+      updated_at: at,
+    } as NewContactRow;
+    const created = toContactResponse({
+      ...row,
+      emails: JSON.parse(row.emails),
+      phones: JSON.parse(row.phones),
+      social_profiles: JSON.parse(row.social_profiles),
+      key_dates: JSON.parse(row.key_dates),
+      version: 1,
+      archived_at: null,
+      erased_at: null,
+      merged_into_id: null,
+      last_interaction_at: null,
+      created_key: '',
     });
-    return created;
+    const p = new SqlParams();
+    const addresses = normaliseEmails(dto.emails).map((e) => e.address);
+    const check = `SELECT ${this.organisations.existsCondition(p.bind(row.organisation_id, 'uuid'))} AS organisation_ok,
+            ${this.users.existsCondition(p.bind(row.owner_id, 'uuid'))} AS owner_ok,
+            ${this.suppressions.suppressedCondition(addresses, p.bind)} AS suppressed`;
+    const contact = this.repo.insertPart(row, p.bind, '(SELECT organisation_ok AND owner_ok AND NOT suppressed FROM w_check)');
+    const key = this.crypto.newContactKeyPart(row.id, p.bind, 'w_contact');
+    const event = this.audit.eventPart(
+      m,
+      { action: 'create', entityType: 'contact', entityId: row.id, contactId: row.id, after: created },
+      key.seal,
+      p.bind,
+      'w_contact',
+    );
+    const text = composeWith(
+      [
+        { name: 'w_check', sql: check },
+        { name: 'w_contact', sql: contact },
+        { name: 'w_key', sql: key.sql },
+        { name: 'w_event', sql: event.sql },
+      ],
+      'SELECT w_check.organisation_ok, w_check.owner_ok, w_check.suppressed, w_contact.* FROM w_check LEFT JOIN w_contact ON true',
+    );
+    const [r] = await runComposed<ContactRow & { organisation_ok: boolean; owner_ok: boolean; suppressed: boolean }>(m, text, p);
+    event.written();
+    if (!r.organisation_ok) throw noSuchOrganisation(dto.organisationId!);
+    if (!r.owner_ok) throw noSuchUser(dto.ownerId!);
+    // Issue 12: an erased person's address does not come back silently (409 SUPPRESSED).
+    if (r.suppressed) throw this.suppressions.suppressedError();
+    const written = toContactResponse(r);
+    if (JSON.stringify(written) !== JSON.stringify(created)) {
+      // The event already holds `created`: never answer (or commit) a contact that differs from its audit event.
+      throw new Error('contacts: the row written differs from the one audited');
+    }
+    return written;
   }
 
   async findOne(id: string): Promise<ContactResponseDto> {
@@ -226,18 +279,14 @@ export class ContactsService {
   async assertReferences(dto: { organisationId?: string | null; ownerId?: string | null }): Promise<void> {
     const m = this.tx.manager;
     if (dto.organisationId) {
-      if (!(await this.organisations.exists(m, dto.organisationId))) {
-        throw new ValidationFailedError(`organisationId ${dto.organisationId} is not an organisation`, [
-          { field: 'organisationId', message: 'no such organisation' },
-        ]);
-      }
+      if (!(await this.organisations.exists(m, dto.organisationId))) throw noSuchOrganisation(dto.organisationId);
     }
     if (dto.ownerId) {
-      if (!(await this.users.exists(m, dto.ownerId))) {
-        throw new ValidationFailedError(`ownerId ${dto.ownerId} is not a user`, [
-          { field: 'ownerId', message: 'no such user' },
-        ]);
-      }
+      if (!(await this.users.exists(m, dto.ownerId))) throw noSuchUser(dto.ownerId);
     }
   }
 }
+
+const noSuchOrganisation = (id: string) =>
+  new ValidationFailedError(`organisationId ${id} is not an organisation`, [{ field: 'organisationId', message: 'no such organisation' }]);
+const noSuchUser = (id: string) => new ValidationFailedError(`ownerId ${id} is not a user`, [{ field: 'ownerId', message: 'no such user' }]);

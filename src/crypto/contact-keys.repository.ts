@@ -38,6 +38,14 @@ export class ContactKeysRepository {
     return rows.map((r) => ({ contactId: r.contact_id, wrappedKey: r.wrapped_key }));
   }
 
+  /**
+   * For a statement composed of several owners' parts (database/composed-write.ts): stores a new contact's key, one
+   * row per row of `from` (none when the contact was not written). Placeholders typed uuid and bytea.
+   */
+  insertPart(contactId: string, wrappedKey: string, from: string): string {
+    return `INSERT INTO contact_keys (contact_id, wrapped_key) SELECT ${contactId}, ${wrappedKey} FROM ${from}`;
+  }
+
   /** Destroys the key for good (and marks a contact that never had one, so none is created later). */
   async destroy(m: EntityManager, contactId: string): Promise<void> {
     await m.query(

@@ -135,6 +135,25 @@ export class CryptoService implements OnModuleInit {
     };
   }
 
+  /**
+   * The data key of a contact created by this request (a new contact cannot have one yet): made here, in memory, and
+   * written by the caller's composed statement with the part answered (`from`: the part that inserts the contact, so
+   * the key is stored exactly when the contact is). `seal` seals values under it, as `sealerFor` does. Not cached:
+   * the statement may still fail or roll back.
+   */
+  newContactKeyPart(
+    contactId: string,
+    bind: (value: unknown, cast?: string) => string,
+    from: string,
+  ): { sql: string; seal: (value: unknown) => string } {
+    const key = randomBytes(32);
+    const wrapped = Buffer.from(this.encrypt(key, this.masterKey), 'utf8');
+    return {
+      sql: this.keys.insertPart(bind(contactId, 'uuid'), bind(wrapped, 'bytea'), from),
+      seal: (value) => this.encrypt(Buffer.from(JSON.stringify(value), 'utf8'), key),
+    };
+  }
+
   /** Opens a value sealed for a contact; `undefined` once the contact was erased (key destroyed). */
   async openForContact(contactId: string, sealed: string, manager = this.tx.manager): Promise<unknown> {
     const key = await this.dataKey(manager, contactId, false);

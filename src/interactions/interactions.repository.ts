@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { SqlPart } from '../database/composed-write.js';
 import { queryRows } from '../database/sql.js';
 import { withPeopleOfOrganisation } from './interactions.query.js';
 import type { InteractionRow } from './interaction.mapper.js';
 
 export type { InteractionRow } from './interaction.mapper.js';
 
-/** Columns every interaction read selects (alias `i`). */
-const INTERACTION_COLUMNS = `
+/** The interaction's own columns of every read (alias `i`). */
+const OWN_COLUMNS = `
   i.id, i.type, i.occurred_at, i.summary, i.author_id, i.author_credential_id, i.event_id, i.reciprocity,
   i.confidential, i.competition_sensitive, i.review_status, i.review_note, i.reviewed_by, i.reviewed_at,
-  i.flags, i.topics, i.archived_at, i.version, i.created_at, i.updated_at, i.occurred_at::text AS occurred_key,
+  i.flags, i.topics, i.archived_at, i.version, i.created_at, i.updated_at, i.occurred_at::text AS occurred_key`;
+
+/** Columns every interaction read selects (alias `i`). */
+const INTERACTION_COLUMNS = `${OWN_COLUMNS},
   ARRAY(SELECT x.contact_id::text FROM interaction_contacts x WHERE x.interaction_id = i.id ORDER BY 1) AS contact_ids,
   ARRAY(SELECT x.organisation_id::text FROM interaction_organisations x WHERE x.interaction_id = i.id ORDER BY 1) AS organisation_ids,
   ARRAY(SELECT x.user_id::text FROM interaction_participants x WHERE x.interaction_id = i.id ORDER BY 1) AS participant_ids`;
@@ -81,6 +85,43 @@ export class InteractionsRepository {
         i.confidential, i.competitionSensitive, i.competitionSensitive ? 'pending' : null, i.flags, i.topics],
     );
     return id;
+  }
+
+  /**
+   * For a statement composed of several owners' parts (database/composed-write.ts): a new interaction (part `i`)
+   * and its links (parts `ic`, `io`, `ip`), and the select answering its row exactly as `findRow` reads it (the
+   * link arrays from the ids written, sorted by PostgreSQL as `findRow` sorts them).
+   */
+  insertParts(
+    i: NewInteraction,
+    links: { contactIds: string; organisationIds: string; participantIds: string },
+    bind: (value: unknown, cast?: string) => string,
+  ): { parts: SqlPart[]; select: string } {
+    const values = [
+      bind(i.type, 'text'), bind(i.occurredAt, 'timestamptz'), bind(i.summary, 'text'), bind(i.authorId, 'uuid'),
+      bind(i.authorCredentialId, 'uuid'), bind(i.eventId, 'uuid'), bind(i.reciprocity, 'text'), bind(i.confidential, 'boolean'),
+      bind(i.competitionSensitive, 'boolean'), bind(i.competitionSensitive ? 'pending' : null, 'text'), bind(i.flags, 'text[]'),
+      bind(i.topics, 'text[]'),
+    ];
+    const { contactIds, organisationIds, participantIds } = links;
+    return {
+      parts: [
+        {
+          name: 'i',
+          sql: `INSERT INTO interactions (type, occurred_at, summary, author_id, author_credential_id, event_id, reciprocity,
+                                   confidential, competition_sensitive, review_status, flags, topics)
+         VALUES (${values.join(', ')}) RETURNING *`,
+        },
+        { name: 'ic', sql: `INSERT INTO interaction_contacts (interaction_id, contact_id) SELECT i.id, x FROM i, unnest(${contactIds}) x` },
+        { name: 'io', sql: `INSERT INTO interaction_organisations (interaction_id, organisation_id) SELECT i.id, x FROM i, unnest(${organisationIds}) x` },
+        { name: 'ip', sql: `INSERT INTO interaction_participants (interaction_id, user_id) SELECT i.id, x FROM i, unnest(${participantIds}) x` },
+      ],
+      select: `SELECT ${OWN_COLUMNS},
+         ARRAY(SELECT x::text FROM unnest(${contactIds}) x ORDER BY 1) AS contact_ids,
+         ARRAY(SELECT x::text FROM unnest(${organisationIds}) x ORDER BY 1) AS organisation_ids,
+         ARRAY(SELECT x::text FROM unnest(${participantIds}) x ORDER BY 1) AS participant_ids
+       FROM i`,
+    };
   }
 
   async findRow(m: EntityManager, id: string): Promise<InteractionRow | undefined> {

@@ -6,6 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } f
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
 import { decodeCursor, Page, PageQueryDto, pageSize, toPage } from '../common/http/pagination.js';
 import { ContactsRepository } from '../contacts/contacts.repository.js';
+import { composeWith, runComposed, SqlParams } from '../database/composed-write.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { FollowUpsRepository, FollowUpsService } from '../follow-ups/index.js';
 import { OrganisationsRepository } from '../organisations/organisations.repository.js';
@@ -13,7 +14,7 @@ import { CreateInteractionDto, ReviewDecisionDto, UpdateInteractionDto } from '.
 import { ListInteractionsQueryDto } from './dto/interaction-query.dto.js';
 import { InteractionResponseDto } from './dto/interaction.response.dto.js';
 import { interactionAudit, InteractionRow, isAuthor, toInteractionResponse } from './interaction.mapper.js';
-import { firstMissingReference, interactionFlags } from './interactions.query.js';
+import { firstMissingReference, interactionFlags, referencesAndFlags } from './interactions.query.js';
 import { InteractionFilter, InteractionsRepository } from './interactions.repository.js';
 
 @Injectable()
@@ -33,29 +34,39 @@ export class InteractionsService {
     const organisationIds = dto.organisationIds ?? [];
     const participantIds = (dto.participantIds ?? []).filter((u) => u !== p.userId);
     const eventId = dto.eventId ?? null;
-    await this.assertReferences(m, { contactIds: dto.contactIds, organisationIds, userIds: participantIds, eventId });
-    const flags = await interactionFlags(m, {
-      staffIds: [...(p.userId ? [p.userId] : []), ...participantIds],
-      organisationIds,
-      contactIds: dto.contactIds,
-      eventId,
-    });
+    // References and flags in one round trip; the interaction and its links in one statement that answers its row.
+    const { missing, flags } = await referencesAndFlags(
+      m,
+      { contactIds: dto.contactIds, organisationIds, userIds: participantIds, eventId },
+      { staffIds: [...(p.userId ? [p.userId] : []), ...participantIds], organisationIds, contactIds: dto.contactIds, eventId },
+    );
+    if (missing) throw new NotFoundError(missing.kind, missing.id);
     const occurredAt = new Date(dto.occurredAt);
     const sensitive = dto.competitionSensitive ?? false;
-    const id = await this.repo.insert(m, {
-      type: dto.type,
-      occurredAt,
-      summary: dto.summary,
-      authorId: p.userId,
-      authorCredentialId: p.credentialId,
-      eventId,
-      reciprocity: dto.reciprocity ?? null,
-      confidential: dto.confidential ?? false,
-      competitionSensitive: sensitive,
-      flags,
-      topics: dto.topics ?? [],
-    });
-    await this.repo.insertLinks(m, id, dto.contactIds, organisationIds, participantIds);
+    // The interaction, its links and its contacts' last_interaction_at (monotonic on create, so concurrent writers for
+    // the same contact never lower it) in one statement that answers the interaction's row.
+    const q = new SqlParams();
+    const contactIds = q.bind(dto.contactIds, 'uuid[]');
+    const insert = this.repo.insertParts(
+      {
+        type: dto.type,
+        occurredAt,
+        summary: dto.summary,
+        authorId: p.userId,
+        authorCredentialId: p.credentialId,
+        eventId,
+        reciprocity: dto.reciprocity ?? null,
+        confidential: dto.confidential ?? false,
+        competitionSensitive: sensitive,
+        flags,
+        topics: dto.topics ?? [],
+      },
+      { contactIds, organisationIds: q.bind(organisationIds, 'uuid[]'), participantIds: q.bind(participantIds, 'uuid[]') },
+      q.bind,
+    );
+    const touch = { name: 'touched', sql: this.contacts.touchLastInteractionPart(contactIds, q.bind(occurredAt, 'timestamptz')) };
+    const [row] = await runComposed<InteractionRow>(m, composeWith([...insert.parts, touch], insert.select), q);
+    const id = row.id;
     const audits: AuditInput[] = [];
     if (dto.followUp) {
       const f = await this.followUps.insert(
@@ -65,9 +76,6 @@ export class InteractionsService {
       );
       audits.push({ action: 'create', entityType: 'follow_up', entityId: f.id, subjects: dto.contactIds, after: f.audit });
     }
-    // Monotonic on create, so concurrent writers for the same contact never lower it.
-    await this.contacts.touchLastInteraction(m, dto.contactIds, occurredAt);
-    const row = (await this.repo.findRow(m, id))!;
     audits.unshift({ action: 'create', entityType: 'interaction', entityId: id, subjects: row.contact_ids, after: interactionAudit(row) });
     await this.audit.recordMany(audits);
     return this.respond(m, row, p);

@@ -36,6 +36,14 @@ export class OrganisationsRepository {
     return rows.length > 0;
   }
 
+  /**
+   * For a statement composed of several owners' parts (database/composed-write.ts): the condition "the organisation
+   * exists", true when the id (a placeholder typed uuid) is null.
+   */
+  existsCondition(id: string): string {
+    return `(${id} IS NULL OR EXISTS (SELECT 1 FROM organisations WHERE id = ${id}))`;
+  }
+
   /** The organisation's kind (`network`, …), or null for an unknown id. */
   async kindOf(m: EntityManager, id: string): Promise<string | null> {
     const [o] = await queryRows<{ kind: string }>(m, 'SELECT kind FROM organisations WHERE id = $1', [id]);

@@ -31,6 +31,14 @@ export class SuppressionsRepository {
     return new Set(rows.map((r) => Buffer.from(r.hash).toString('hex')));
   }
 
+  /**
+   * For a statement composed of several owners' parts (database/composed-write.ts): the condition "one of these
+   * hashes (a placeholder typed bytea[]) is listed".
+   */
+  listedCondition(hashes: string): string {
+    return `EXISTS (SELECT 1 FROM suppressions WHERE hash = ANY(${hashes}))`;
+  }
+
   /** A page, newest first. */
   page(m: EntityManager, limit: number, cursor: string | undefined): Promise<SuppressionRow[]> {
     const params: unknown[] = [limit + 1];

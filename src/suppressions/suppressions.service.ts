@@ -61,12 +61,23 @@ export class SuppressionsService {
   /** 409 SUPPRESSED when any of these addresses is on the list (creating a contact, adding an address). */
   async assertNotSuppressed(m: EntityManager, addresses: readonly string[]): Promise<void> {
     if (addresses.length === 0) return;
-    if ((await this.suppressedAmong(m, addresses)).size > 0) {
-      throw new ConflictError(
-        'SUPPRESSED',
-        'An e-mail address belongs to a person who was erased and is on the suppression list; lift the suppression first (DELETE /suppressions/{id}) if the person asked to be added again',
-      );
-    }
+    if ((await this.suppressedAmong(m, addresses)).size > 0) throw this.suppressedError();
+  }
+
+  /**
+   * For a write composed into one statement (database/composed-write.ts): the SQL condition "one of these addresses
+   * is on the list" (their hashes bound with `bind`); the caller answers `suppressedError()` when it held.
+   */
+  suppressedCondition(addresses: readonly string[], bind: (value: unknown, cast?: string) => string): string {
+    return this.repo.listedCondition(bind([...this.hashesOf(addresses).values()], 'bytea[]'));
+  }
+
+  /** 409 SUPPRESSED: an address of the request is on the list. */
+  suppressedError(): ConflictError {
+    return new ConflictError(
+      'SUPPRESSED',
+      'An e-mail address belongs to a person who was erased and is on the suppression list; lift the suppression first (DELETE /suppressions/{id}) if the person asked to be added again',
+    );
   }
 
   async list(q: PageQueryDto): Promise<Page<SuppressionResponseDto>> {

@@ -66,6 +66,14 @@ export class UsersRepository {
     return rows.length > 0;
   }
 
+  /**
+   * For a statement composed of several owners' parts (database/composed-write.ts): the condition "the user exists",
+   * true when the id (a placeholder typed uuid) is null.
+   */
+  existsCondition(id: string): string {
+    return `(${id} IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = ${id}))`;
+  }
+
   /** The ids among `ids` that name a user (as text, in no particular order). */
   async existingIds(m: EntityManager, ids: readonly string[]): Promise<string[]> {
     const rows = await queryRows<{ id: string }>(m, 'SELECT id::text FROM users WHERE id = ANY($1::uuid[])', [
