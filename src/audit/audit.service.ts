@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { actorIdOf } from '../auth/role.js';
 import { currentContext } from '../common/context/request-context.js';
 import { CryptoService } from '../crypto/crypto.service.js';
+import { uuidV7 } from '../crypto/uuid-v7.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { AuditEventsRepository, type UnsealedAuditRow } from './audit-events.repository.js';
 import { AuditSealer } from './audit-sealer.js';
@@ -115,6 +116,55 @@ export class AuditService {
   ): { sql: string; written: () => void } {
     const [row] = this.toRows([input], seal ? (_contactId, value) => seal(value) : undefined);
     return { sql: this.events.insertPart(row, bind, from), written: () => this.sealer.sealAfterCommit(manager) };
+  }
+
+  /**
+   * `recordMany` for a bulk write (the contact import: thousands of events in one transaction). It stores exactly what
+   * `recordMany` would (the same columns, before/after as the same JSON, sealed under the same contacts' keys), with
+   * less work per event: each value is serialised once and sealed as that text; the data keys of `createdContacts`
+   * (contacts the transaction has just inserted) are made without a look-up; ids are UUIDv7, so the events of one
+   * batch share index pages; and the rows go in through one array per column.
+   */
+  recordBatch(inputs: AuditInput[], createdContacts: ReadonlySet<string> = new Set()): Promise<void> {
+    if (inputs.length === 0) return Promise.resolve();
+    return this.tx.run(async (manager) => {
+      const ctx = currentContext();
+      const principal = ctx.principal;
+      const actorType = principal ? principal.kind : 'system';
+      const actorId = principal ? actorIdOf(principal) : null;
+      const items = inputs.map((input) => ({
+        ...input,
+        contactId: input.contactId ? storedUuid(input.contactId) : null,
+        entityId: storedEntityId(input.entityId),
+      }));
+      const contactIds = items.flatMap((i) => (i.contactId ? [i.contactId] : []));
+      const created = new Set([...createdContacts].map(storedUuid));
+      const seal = contactIds.length ? await this.crypto.textSealerFor(contactIds, created, manager) : undefined;
+      // The JSON text the jsonb column will hold (what asStoredJson + JSON.stringify give, in one pass).
+      const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(stripSecrets(value)));
+      const stored = (contactId: string | null, value: unknown): string | null => {
+        const text = json(value);
+        if (text === null || !contactId || !seal) return text;
+        return JSON.stringify(sealedValue(seal(contactId, text)));
+      };
+      const occurredAt = new Date();
+      const rows: UnsealedAuditRow[] = items.map((i) => ({
+        id: uuidV7(occurredAt.getTime()),
+        occurred_at: occurredAt,
+        actor_type: actorType,
+        actor_id: actorId,
+        action: i.action,
+        entity_type: i.entityType,
+        entity_id: i.entityId ?? null,
+        contact_id: i.contactId,
+        subject_contact_ids: subjectIds(i.contactId, i.subjects),
+        request_id: ctx.requestId ?? null,
+        before: stored(i.contactId, i.before),
+        after: stored(i.contactId, i.after),
+      }));
+      await this.events.insertBatch(manager, rows);
+      this.sealer.sealAfterCommit(manager);
+    });
   }
 
   private async append(manager: EntityManager, inputs: AuditInput[]): Promise<void> {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { EntityManager } from 'typeorm';
 import { AuditInput, AuditService } from '../audit/audit.service.js';
+import { uuidV7 } from '../crypto/uuid-v7.js';
 import { DomainError } from '../common/errors/domain.error.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
@@ -89,20 +89,27 @@ export class ContactImportService {
     const { result, byEmail, createdIds, updatedIds, orgIds, dryRun } = s;
 
     return this.tx.run(async (m) => {
-      let batch: ImportRecord[] = [];
-      const flush = async () => {
-        if (batch.length) {
-          await this.processBatch(m, batch, { result, byEmail, createdIds, updatedIds, orgIds, dryRun });
-        }
-        batch = [];
+      // The next batch is read and parsed while the current one is written (its statements leave Node idle).
+      const batches = inBatches(source, IMPORT_BATCH);
+      const read = () => {
+        const next = batches.next();
+        // A read error is thrown by the `await` of the next turn (the transaction then rolls back); never left
+        // unhandled while the current batch is written.
+        next.catch(() => undefined);
+        return next;
       };
       let any = false;
-      for await (const rec of source) {
-        any = true;
-        batch.push(rec);
-        if (batch.length >= IMPORT_BATCH) await flush();
+      let next = read();
+      try {
+        for (let batch = await next; !batch.done; batch = await next) {
+          any = true;
+          next = read();
+          await this.processBatch(m, batch.value, { result, byEmail, createdIds, updatedIds, orgIds, dryRun });
+        }
+      } finally {
+        // After a failed batch: the file's reader is closed once the read under way ends.
+        await batches.return().catch(() => undefined);
       }
-      await flush();
       if (!any && !state.content) {
         throw new DomainError(
           'EMPTY_IMPORT',
@@ -164,7 +171,7 @@ export class ContactImportService {
     for (const v of valid) {
       const target = v.emails.map((e) => s.byEmail.get(e.address)).find(Boolean);
       if (!target) {
-        const t: Target = { id: randomUUID(), isNew: true, createdHere: true, row: v, written: false };
+        const t: Target = { id: uuidV7(), isNew: true, createdHere: true, row: v, written: false };
         for (const e of v.emails) s.byEmail.set(e.address, t);
         touched.push(t);
         continue;
@@ -187,7 +194,7 @@ export class ContactImportService {
       if (missing.length && !s.dryRun) {
         const created = await this.organisations.createByNames(m, missing);
         for (const c of created) s.orgIds.set(c.lname, c.id);
-        await this.audit.recordMany(
+        await this.audit.recordBatch(
           created.map((c) => ({
             action: 'import_create',
             entityType: 'organisation',
@@ -219,12 +226,14 @@ export class ContactImportService {
     }
 
     const audits: AuditInput[] = [];
+    const inserted = new Set<string>();
     if (inserts.length) {
       const rows = await this.contacts.insertMany(
         m,
         inserts.map((t) => toRecord(t.id, t.row, orgOf(t))),
       );
       for (const r of rows) {
+        inserted.add(r.id);
         audits.push({
           action: 'import_create',
           entityType: 'contact',
@@ -272,6 +281,19 @@ export class ContactImportService {
     }
     for (const t of updates) t.row = undefined as never;
     for (const t of inserts) t.row = undefined as never;
-    await this.audit.recordMany(audits);
+    await this.audit.recordBatch(audits, inserted);
   }
+}
+
+/** The records in arrays of `size` (the last one shorter), read as they are asked for. */
+async function* inBatches<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T[], void, undefined> {
+  let batch: T[] = [];
+  for await (const item of source) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
 }

@@ -46,6 +46,17 @@ export class ContactKeysRepository {
     return `INSERT INTO contact_keys (contact_id, wrapped_key) SELECT ${contactId}, ${wrappedKey} FROM ${from}`;
   }
 
+  /**
+   * Stores the first keys of contacts the current transaction has just inserted, in one statement. None of them can
+   * have a row yet: a conflict is an error, never a silently kept other key.
+   */
+  async insertNew(m: EntityManager, contactIds: string[], wrappedKeys: Buffer[]): Promise<void> {
+    await m.query('INSERT INTO contact_keys (contact_id, wrapped_key) SELECT * FROM unnest($1::uuid[], $2::bytea[])', [
+      contactIds,
+      wrappedKeys,
+    ]);
+  }
+
   /** Destroys the key for good (and marks a contact that never had one, so none is created later). */
   async destroy(m: EntityManager, contactId: string): Promise<void> {
     await m.query(

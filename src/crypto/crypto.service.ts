@@ -154,6 +154,37 @@ export class CryptoService implements OnModuleInit {
     };
   }
 
+  /**
+   * `sealerFor` for a bulk write (the contact import), sealing JSON text as it will be stored: the data keys of
+   * `created` (contacts the current transaction has just inserted, so none has a key yet) are made here and stored in
+   * one INSERT, with no look-up and nothing to unwrap; the other contacts' keys are read (or created) as `sealerFor`
+   * does. The function answers null for an erased contact.
+   */
+  async textSealerFor(
+    contactIds: string[],
+    created: ReadonlySet<string>,
+    manager = this.tx.manager,
+  ): Promise<(contactId: string, json: string) => string | null> {
+    const fresh = new Map<string, Buffer>();
+    const others: string[] = [];
+    for (const id of new Set(contactIds)) {
+      if (created.has(id)) fresh.set(id, randomBytes(32));
+      else others.push(id);
+    }
+    if (fresh.size) {
+      const wrapped = [...fresh.values()].map((key) => Buffer.from(this.encrypt(key, this.masterKey), 'utf8'));
+      await this.keys.insertNew(manager, [...fresh.keys()], wrapped);
+    }
+    const sealOther = others.length ? await this.sealerFor(others, manager) : undefined;
+    return (contactId, json) => {
+      const key = fresh.get(contactId);
+      if (key) return this.encrypt(Buffer.from(json, 'utf8'), key);
+      if (!sealOther) throw new Error('textSealerFor: contact not announced');
+      // JSON text parsed and written again is the same text: sealed exactly as sealerFor seals the value.
+      return sealOther(contactId, JSON.parse(json));
+    };
+  }
+
   /** Opens a value sealed for a contact; `undefined` once the contact was erased (key destroyed). */
   async openForContact(contactId: string, sealed: string, manager = this.tx.manager): Promise<unknown> {
     const key = await this.dataKey(manager, contactId, false);

@@ -3,10 +3,12 @@ import { createTestApp, TestApp } from '../setup/test-app.js';
 describe('Contacts: import', () => {
   let t: TestApp;
   let staff: string;
+  let compliance: string;
 
   beforeAll(async () => {
     t = await createTestApp();
     staff = await t.createKey('staff');
+    compliance = await t.createKey('compliance');
   });
   afterAll(async () => {
     await t.close();
@@ -163,6 +165,73 @@ describe('Contacts: import', () => {
     await importAs('text/csv', 'email,phone\na@b.de,\n').expect(400);
     await importAs('text/vcard', 'hello').expect(400);
   });
+
+  it('should audit every row of a file of several batches, sealed under each contact\'s own key', async () => {
+    const existing = (
+      await t.api(staff).post('/contacts', { givenName: 'Known', familyName: 'Before', emails: [{ address: 'known@batches.example' }] }).expect(201)
+    ).body;
+    const lines = ['givenName,familyName,email,organisation'];
+    for (let i = 0; i < 2_500; i++) lines.push(`Batch${i},Person${i},batch${i}@batches.example,Batch Org ${i % 3}`);
+    // Both rows below come after the first batch of 1,000: one updates a contact the first batch created, one an
+    // older contact.
+    lines.push('Batch7,Renamed,batch7@batches.example,', 'Known,After,known@batches.example,');
+    const res = await importAs('text/csv', lines.join('\n')).expect(200);
+    expect(res.body.created).toHaveLength(2_500);
+    expect(res.body.updated).toEqual([existing.id]);
+    const created = res.body.created as string[];
+
+    const events = await t.sql<{ action: string; contact_id: string; after: Record<string, unknown> }>(
+      `SELECT action, contact_id, after FROM audit_events
+        WHERE entity_type = 'contact' AND action LIKE 'import%' AND contact_id = ANY($1::uuid[]) ORDER BY written_seq`,
+      [[...created, existing.id]],
+    );
+    // One import_create per created contact, an import_update for each changed one, nothing else.
+    expect(events.filter((e) => e.action === 'import_create').map((e) => e.contact_id).sort()).toEqual([...created].sort());
+    expect(events.filter((e) => e.action === 'import_update').map((e) => e.contact_id).sort()).toEqual([created[7], existing.id].sort());
+    expect(events.length).toBe(2_502);
+    // Stored sealed only: no name in the clear.
+    expect(events.every((e) => Object.keys(e.after).join() === 'sealed')).toBe(true);
+    expect(JSON.stringify(events)).not.toContain('Batch12');
+    // One data key per created contact, and the keys open what was sealed: the trail shows the values.
+    const keys = await t.sql('SELECT 1 FROM contact_keys WHERE contact_id = ANY($1::uuid[]) AND wrapped_key IS NOT NULL', [created]);
+    expect(keys.length).toBe(2_500);
+    const last = (await t.api(compliance).get(`/audit-events?contactId=${created[2_499]}`).expect(200)).body.items;
+    expect(last).toMatchObject([{ action: 'import_create', erased: false, after: { id: created[2_499], givenName: 'Batch2499', familyName: 'Person2499' } }]);
+    const renamed = (await t.api(compliance).get(`/audit-events?contactId=${created[7]}`).expect(200)).body.items;
+    expect(renamed).toMatchObject([
+      { action: 'import_update', erased: false, before: { familyName: 'Person7', version: 1 }, after: { familyName: 'Renamed', version: 2 } },
+      { action: 'import_create', erased: false, after: { givenName: 'Batch7', familyName: 'Person7' } },
+    ]);
+    const known = (await t.api(compliance).get(`/audit-events?contactId=${existing.id}&action=import_update`).expect(200)).body.items;
+    expect(known).toMatchObject([{ before: { familyName: 'Before' }, after: { familyName: 'After' } }]);
+    // Each new organisation is audited once; the chain holds every event.
+    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'import_create' AND entity_type = 'organisation' AND after->>'name' LIKE 'Batch Org %'`)).toHaveLength(3);
+    const verify = (await t.api(compliance).get('/audit-events/verify').expect(200)).body;
+    expect(verify).toMatchObject({ valid: true });
+    expect(await t.sql('SELECT 1 FROM audit_events WHERE seq IS NULL')).toEqual([]);
+
+    // Erasure still shreds what the import sealed.
+    await t.api(compliance).post(`/contacts/${created[0]}/erase`).expect(200);
+    const shredded = (await t.api(compliance).get(`/audit-events?contactId=${created[0]}&action=import_create`).expect(200)).body.items;
+    expect(shredded).toMatchObject([{ erased: true, after: null }]);
+  }, 120_000);
+
+  it('should write nothing, not even audit events, when the file breaks after its first batches', async () => {
+    const before = await t.sql<{ contacts: string; events: string; keys: string }>(
+      `SELECT (SELECT count(*) FROM contacts) AS contacts, (SELECT count(*) FROM audit_events) AS events,
+              (SELECT count(*) FROM contact_keys) AS keys`,
+    );
+    const lines = ['givenName,familyName,email'];
+    for (let i = 0; i < 2_500; i++) lines.push(`Broken${i},File,broken${i}@broken.example`);
+    lines.push('"Unclosed,Quote,x@broken.example');
+    const res = await importAs('text/csv', lines.join('\n')).expect(400);
+    expect(res.body.code).toBe('MALFORMED_CSV');
+    const after = await t.sql(
+      `SELECT (SELECT count(*) FROM contacts) AS contacts, (SELECT count(*) FROM audit_events) AS events,
+              (SELECT count(*) FROM contact_keys) AS keys`,
+    );
+    expect(after).toEqual(before);
+  }, 60_000);
 
   it('should import 10,000 rows in one request', async () => {
     const lines = ['givenName,familyName,email,company,tags'];
