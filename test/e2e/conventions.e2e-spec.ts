@@ -178,6 +178,21 @@ describe('API conventions', () => {
         }
       }
     });
+
+    it('should answer 400, never 500, for a cursor naming a time zone PostgreSQL does not know (SQLSTATE 22023)', async () => {
+      const network = (await t.api().post('/organisations', { name: 'Cursor Network', kind: 'network' }).expect(201)).body.id as string;
+      const uuid = '00000000-0000-4000-8000-000000000000';
+      const pages: [string, unknown[]][] = [
+        [`/organisations/${network}/reviews`, ['2026-01-01 Foo/Bar', '2026-01-01T00:00:00Z', uuid]],
+        [`/organisations/${network}/reviews`, ['2026-01-01', '2026-01-01 12:00 America/Nowhere', uuid]],
+        [`/organisations/${network}/reviews`, [{}, [], true]],
+        ['/contacts', ['2026-01-01 12:00 Mars/Olympus', uuid]],
+      ];
+      for (const [path, key] of pages) {
+        const cursor = Buffer.from(JSON.stringify(key)).toString('base64url');
+        expectProblem(await t.api().get(`${path}?cursor=${cursor}`), 400);
+      }
+    });
   });
 
   describe('OpenAPI and Swagger UI', () => {

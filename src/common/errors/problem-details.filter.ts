@@ -56,6 +56,7 @@ function fromDatabaseError(err: QueryFailedError & { code?: string; constraint?:
     case '22009': // a time zone displacement out of range (e.g. a number read as a timestamptz)
     case '22015': // an interval field out of range
     case '22018': // a character value that cannot be cast
+    case '22023': // e.g. a time zone name PostgreSQL does not know, inside a date/time value
     case '22003':
     case '22001':
       return { status: 400, code: 'MALFORMED_VALUE', detail: 'A value is malformed or out of range' };
