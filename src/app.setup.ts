@@ -138,7 +138,7 @@ function configureEdge(app: NestExpressApplication, logger: Logger | undefined):
 }
 
 /** Helmet's Content-Security-Policy and companions, as the headers helmet's middleware sets on every answer. */
-const HELMET_OPTIONS = {
+export const HELMET_OPTIONS = {
   contentSecurityPolicy: {
     directives: {
       defaultSrc: ["'self'"],
