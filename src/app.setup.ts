@@ -15,7 +15,7 @@ import { withProblemExamples } from './common/errors/problem-examples.js';
 import { withDocumentPolicy } from './common/openapi/document-policy.js';
 import { httpLogger } from './common/logging/logger.js';
 import { requestContext } from './common/context/request-context.js';
-import { attachRequestInterceptor, etagFor, RequestInterceptor } from './database/request.interceptor.js';
+import { attachRequestInterceptor, etagFor, registerRequestInterceptor, RequestInterceptor } from './database/request.interceptor.js';
 
 /** Request bodies up to 1 MiB; imports (CSV, vCard) may take more, streamed (see contact-import). */
 export const BODY_LIMIT = 1024 * 1024;
@@ -245,9 +245,8 @@ export async function configureApp(app: NestExpressApplication, logger?: Logger)
   configureServer(app.getHttpServer() as Server);
   // Before app.init registers the routes (it reads each route's interceptors then): transactions for the
   // mutating routes only; reads do not go through Nest's interceptor machinery at all.
-  if (attachRequestInterceptor(app.get(ModulesContainer), app.get(RequestInterceptor)) === 0) {
-    throw new Error('No mutating route found for the request interceptor');
-  }
+  registerRequestInterceptor(app.getHttpAdapter().getInstance() as object, app.get(RequestInterceptor));
+  attachRequestInterceptor(app.get(ModulesContainer));
   // The strong ETag of a versioned resource, on every answer a handler returns (GET included), as it is written.
   const adapter = app.getHttpAdapter() as unknown as { reply: (res: Response, body: unknown, status?: number) => unknown };
   const reply = adapter.reply.bind(adapter);

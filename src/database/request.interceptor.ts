@@ -109,12 +109,35 @@ export class RequestInterceptor implements NestInterceptor {
 
 const MUTATING = new Set<unknown>([RequestMethod.POST, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE, RequestMethod.ALL]);
 
+/** Each application's interceptor, by the Express application that serves the request (`req.app`). */
+const byApplication = new WeakMap<object, RequestInterceptor>();
+
 /**
- * Puts the {@link RequestInterceptor} first on every mutating route of every controller (before the route's own
- * interceptors, where a global interceptor would run), except routes marked {@link NO_TRANSACTION_KEY}. Runs once,
- * before the routes are registered (app.init). Answers how many routes got it.
+ * What the routes' metadata holds: one object for the whole process (the controller classes, and so their
+ * metadata, are shared by every application the process creates, e.g. in tests), which hands each request to the
+ * {@link RequestInterceptor} of the application serving it. With none registered it refuses the request (500)
+ * rather than run a write outside a transaction.
  */
-export function attachRequestInterceptor(modules: ModulesContainer, interceptor: RequestInterceptor): number {
+export const TRANSACTION_BOUNDARY: NestInterceptor = {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const app = context.switchToHttp().getRequest<Request>().app as object | undefined;
+    const interceptor = app && byApplication.get(app);
+    if (!interceptor) throw new Error('No request interceptor registered for this application');
+    return interceptor.intercept(context, next);
+  },
+};
+
+/** Registers the interceptor that serves the requests of an Express application (see {@link TRANSACTION_BOUNDARY}). */
+export function registerRequestInterceptor(expressApp: object, interceptor: RequestInterceptor): void {
+  byApplication.set(expressApp, interceptor);
+}
+
+/**
+ * Puts {@link TRANSACTION_BOUNDARY} first on every mutating route of every controller (before the route's own
+ * interceptors, where a global interceptor would run), except routes marked {@link NO_TRANSACTION_KEY}. Runs
+ * before the routes are registered (app.init); idempotent. Answers how many routes got it now.
+ */
+export function attachRequestInterceptor(modules: ModulesContainer): number {
   let attached = 0;
   const seen = new Set<unknown>();
   for (const module of modules.values()) {
@@ -130,8 +153,8 @@ export function attachRequestInterceptor(modules: ModulesContainer, interceptor:
           if (!MUTATING.has(Reflect.getMetadata(METHOD_METADATA, handler))) continue;
           if (Reflect.getMetadata(NO_TRANSACTION_KEY, handler) === true) continue;
           const own = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[];
-          if (own.includes(interceptor)) continue;
-          Reflect.defineMetadata(INTERCEPTORS_METADATA, [interceptor, ...own], handler);
+          if (own.includes(TRANSACTION_BOUNDARY)) continue;
+          Reflect.defineMetadata(INTERCEPTORS_METADATA, [TRANSACTION_BOUNDARY, ...own], handler);
           attached++;
         }
       }
