@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuditTrailModule } from './audit-trail/audit-trail.module.js';
@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';
 import { RolesGuard } from './auth/roles.guard.js';
 import { RequestInterceptor } from './database/request.interceptor.js';
+import { RequestPolicyGuard } from './common/http/request-policy.guard.js';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
 import { strictValidationPipe } from './common/validation/validation.pipe.js';
 import { ComplianceModule } from './compliance/compliance.module.js';
@@ -71,9 +72,11 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
-    // First: even an answer refused by the interceptors after it is marked no-store.
-    // Before RequestInterceptor: input PostgreSQL cannot store is refused before a transaction or idempotency record starts.
-    { provide: APP_INTERCEPTOR, useClass: RequestInterceptor },
+    // After them (a 401/403 comes first), before pipes and interceptors: body policy and storable text, so that
+    // input PostgreSQL cannot store is refused before a transaction or idempotency record starts.
+    { provide: APP_GUARD, useClass: RequestPolicyGuard },
+    // Not global: configureApp puts it on the mutating routes only (attachRequestInterceptor).
+    RequestInterceptor,
   ],
 })
 export class AppModule {}

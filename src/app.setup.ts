@@ -1,4 +1,5 @@
 import { RequestMethod } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -13,6 +14,8 @@ import { sendProblem, toProblem } from './common/errors/problem-details.filter.j
 import { withProblemExamples } from './common/errors/problem-examples.js';
 import { withDocumentPolicy } from './common/openapi/document-policy.js';
 import { httpLogger } from './common/logging/logger.js';
+import { requestContext } from './common/context/request-context.js';
+import { attachRequestInterceptor, etagFor, registerRequestInterceptor, RequestInterceptor } from './database/request.interceptor.js';
 
 /** Request bodies up to 1 MiB; imports (CSV, vCard) may take more, streamed (see contact-import). */
 export const BODY_LIMIT = 1024 * 1024;
@@ -103,30 +106,17 @@ function configureEdge(app: NestExpressApplication, logger: Logger | undefined):
   app.set('query parser', 'simple');
   app.set('etag', false);
 
+  // Helmet's headers do not depend on the request (no CSP nonce): computed once, set in one step with the request id
+  // (helmet's own middleware chain is a dozen functions per request).
+  const security = securityHeaders();
   app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
     const incoming = req.headers['x-request-id'];
     req.id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', req.id);
+    for (let i = 0; i < security.length; i++) res.setHeader(security[i][0], security[i][1]);
     next();
   });
   if (logger?.isLevelEnabled('info')) app.use(httpLogger(logger));
-
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          frameAncestors: ["'none'"],
-          upgradeInsecureRequests: null,
-        },
-      },
-    }),
-  );
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.originalUrl.length > MAX_URL_LENGTH) {
@@ -138,10 +128,48 @@ function configureEdge(app: NestExpressApplication, logger: Logger | undefined):
   // JSON is the only body parsed up front. Other media types stay unread: the import streams its CSV or
   // vCard from the request, and every other route answers them 415 (see BodyPolicy in the request pipeline).
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use((req: Request, _res: Response, next: NextFunction) => {
+  // The request context (id; the principal is added once authenticated) is opened here, after the body is read
+  // (the parser's stream events would not carry it), around everything that follows: guards, handler, filters.
+  app.use((req: Request & { id: string }, _res: Response, next: NextFunction) => {
     const error = req.body !== null && typeof req.body === 'object' ? bodyShapeError(req.body) : undefined;
-    next(error);
+    if (error) return next(error);
+    requestContext.run({ requestId: req.id }, next);
   });
+}
+
+/** Helmet's Content-Security-Policy and companions, as the headers helmet's middleware sets on every answer. */
+export const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      upgradeInsecureRequests: null,
+    },
+  },
+} satisfies Parameters<typeof helmet>[0];
+
+/**
+ * The headers helmet sets with {@link HELMET_OPTIONS}, collected once by running its middleware on a stand-in
+ * response. None of them depends on the request (the directives are constants), so every answer gets the same.
+ */
+export function securityHeaders(): [string, string][] {
+  const headers: [string, string][] = [];
+  let done = false;
+  const res = {
+    setHeader: (name: string, value: unknown) => void headers.push([name, String(value)]),
+    removeHeader: () => undefined,
+  };
+  helmet(HELMET_OPTIONS)({} as never, res as never, (err?: unknown) => {
+    if (err) throw err as Error;
+    done = true;
+  });
+  if (!done || headers.length === 0) throw new Error('helmet did not set its headers synchronously');
+  return headers;
 }
 
 /**
@@ -215,6 +243,18 @@ export async function configureApp(app: NestExpressApplication, logger?: Logger)
     ],
   });
   configureServer(app.getHttpServer() as Server);
+  // Before app.init registers the routes (it reads each route's interceptors then): transactions for the
+  // mutating routes only; reads do not go through Nest's interceptor machinery at all.
+  registerRequestInterceptor(app.getHttpAdapter().getInstance() as object, app.get(RequestInterceptor));
+  attachRequestInterceptor(app.get(ModulesContainer));
+  // The strong ETag of a versioned resource, on every answer a handler returns (GET included), as it is written.
+  const adapter = app.getHttpAdapter() as unknown as { reply: (res: Response, body: unknown, status?: number) => unknown };
+  const reply = adapter.reply.bind(adapter);
+  adapter.reply = (res, body, status) => {
+    const etag = etagFor(body);
+    if (etag && !res.headersSent) res.setHeader('ETag', etag);
+    return reply(res, body, status);
+  };
   configureEdge(app, logger);
   configureDocs(app);
   // Errors raised by the edge middleware above (before Nest's router) are answered as problems too; Nest's

@@ -1,4 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiDefaultResponse, ApiExtraModels, ApiResponse, ApiSecurity, getSchemaPath } from '@nestjs/swagger';
 import { ProblemDto } from '../common/errors/problem.js';
 import { Role } from './role.js';
@@ -34,3 +35,30 @@ export function ProblemResponse(status: number, description: string) {
 
 /** No credentials needed (health, OpenAPI, JWKS, consent confirmation links). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/** What a route declares about its callers, as the guards read it. */
+export interface RouteAccess {
+  public: boolean;
+  /** The roles `@Access` allows (admin included); undefined when the route declares none (denied). */
+  roles?: readonly Role[];
+}
+
+const accessCache = new WeakMap<object, WeakMap<object, RouteAccess>>();
+
+/**
+ * The route's `@Public`/`@Access` declaration (the handler's own over its controller's), read from the metadata
+ * once per handler and controller: the guards ask on every request, and the metadata never changes.
+ */
+export function routeAccess(reflector: Reflector, handler: object, controller: object): RouteAccess {
+  let byClass = accessCache.get(handler);
+  let access = byClass?.get(controller);
+  if (access) return access;
+  const targets = [handler, controller] as (() => void)[];
+  access = {
+    public: reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,
+    roles: reflector.getAllAndOverride<Role[] | undefined>(ACCESS_KEY, targets),
+  };
+  if (!byClass) accessCache.set(handler, (byClass = new WeakMap()));
+  byClass.set(controller, access);
+  return access;
+}

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { UnauthenticatedError } from './errors.js';
 import type { Request, Response } from 'express';
-import { PUBLIC_KEY } from './access.decorator.js';
+import { routeAccess } from './access.decorator.js';
 import { ApiKeyStrategy } from './api-key.strategy.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Principal } from './role.js';
@@ -41,21 +41,22 @@ export class AuthenticationGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    const limits = this.limits?.enabled ? this.limits : undefined;
     const http = context.switchToHttp();
     const req = http.getRequest<Request & { user?: Principal }>();
     const res = http.getResponse<Response>();
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [context.getHandler(), context.getClass()])) {
-      await this.limits?.forAddress(req, res);
+    if (routeAccess(this.reflector, context.getHandler(), context.getClass()).public) {
+      await limits?.forAddress(req, res);
       return true;
     }
     res.setHeader?.('Cache-Control', 'no-store');
     try {
       await this.authenticate(context, req);
     } catch (err) {
-      await this.limits?.forAddress(req, res); // a 429 replaces the 401 once the address is over its limit
+      await limits?.forAddress(req, res); // a 429 replaces the 401 once the address is over its limit
       throw err;
     }
-    await this.limits?.forCredential(req, res, req.user!.credentialId);
+    await limits?.forCredential(req, res, req.user!.credentialId);
     return true;
   }
 

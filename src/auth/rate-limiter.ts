@@ -38,6 +38,11 @@ export class RateLimiter {
     }
   }
 
+  /** False when `RATE_LIMIT_PER_MINUTE` is 0: nothing is counted (the guard then skips the calls). */
+  get enabled(): boolean {
+    return this.limiter !== undefined;
+  }
+
   /** Counts the request for the signed-in credential. */
   forCredential(req: Request, res: Response, credentialId: string): Promise<void> {
     return this.consume(req, res, `credential:${credentialId}`);

@@ -1,23 +1,22 @@
-import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor, StreamableFile } from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
-import { Reflector } from '@nestjs/core';
+import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor, RequestMethod, StreamableFile } from '@nestjs/common';
+import { HTTP_CODE_METADATA, INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer, Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Observable } from 'rxjs';
 import type { Principal } from '../common/context/principal.js';
 import { TransactionService } from './transaction.service.js';
 import { DomainError } from '../common/errors/domain.error.js';
-import { assertBodyAllowed, bodyPolicyOf, type BodyPolicy } from '../common/http/body-policy.js';
-import { assertStorableText } from '../common/validation/assert-storable-text.js';
 import { etagOf } from '../common/http/etag.js';
 import { IdempotencyStore, requestFingerprint } from '../common/context/idempotency-store.js';
-import { requestContext, RequestContext } from '../common/context/request-context.js';
+import { currentContext, requestContext } from '../common/context/request-context.js';
 
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const NO_TRANSACTION_KEY = 'rapport:no-transaction';
+const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 type Req = Request & { id: string; user?: Principal };
 
-function etagFor(body: unknown): string | undefined {
+/** The strong ETag of an answer that is a versioned resource (`{id, version: number, …}`), else undefined. */
+export function etagFor(body: unknown): string | undefined {
   if (body && typeof body === 'object' && !Array.isArray(body) && !(body instanceof StreamableFile)) {
     const v = (body as { version?: unknown; id?: unknown }).version;
     if (typeof v === 'number' && (body as { id?: unknown }).id !== undefined) return etagOf(v);
@@ -26,15 +25,18 @@ function etagFor(body: unknown): string | undefined {
 }
 
 /**
- * Around every handler: the body policy and storable text (400/415 before anything runs); the request context
- * (id, principal) for services and the audit trail; for mutating requests one transaction holding the change, its audit events and its idempotency record,
- * committed before the answer is sent; a strong ETag for any answer that is a versioned resource.
+ * Around every mutating handler (POST, PUT, PATCH, DELETE; not those marked {@link NO_TRANSACTION_KEY}): one
+ * transaction holding the change, its audit events and its idempotency record, committed before the answer is
+ * sent; `Idempotency-Key` replays. Attached to exactly those routes by {@link attachRequestInterceptor}, so that
+ * reads do not pay for Nest's interceptor machinery.
+ *
+ * What every request gets lives elsewhere: the request context (id, principal) is opened by the HTTP edge
+ * (app.setup.ts) and completed by the authentication guard; the body policy and storable text are checked by
+ * `RequestPolicyGuard` (400/415 before anything runs); the ETag of a versioned resource is set when the answer is
+ * written (app.setup.ts), and here too, inside the transaction, so that an idempotent replay carries it.
  */
 @Injectable()
 export class RequestInterceptor implements NestInterceptor {
-  /** Each handler's body policy, read from its metadata once. */
-  private readonly policies = new WeakMap<object, BodyPolicy>();
-
   constructor(
     private readonly tx: TransactionService,
     private readonly idempotency: IdempotencyStore,
@@ -45,33 +47,10 @@ export class RequestInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const req = http.getRequest<Req>();
     const reply = http.getResponse<Response>();
-    const ctx: RequestContext = { requestId: req.id, principal: req.user };
     const method = req.method;
+    if (!MUTATING_METHODS.has(method)) return next.handle(); // an @All() route answering a read
     const handler = context.getHandler();
-    let policy = this.policies.get(handler);
-    if (!policy) {
-      policy = bodyPolicyOf(context.getClass().prototype as object, handler.name, handler as never);
-      this.policies.set(handler, policy);
-    }
-    assertBodyAllowed(policy, req.headers, req.body);
-    assertStorableText(req);
-    const noTx = this.reflector.get<boolean>(NO_TRANSACTION_KEY, handler);
-
-    if (!MUTATING.has(method) || noTx) {
-      return new Observable((subscriber) =>
-        requestContext.run(ctx, () =>
-          next.handle().subscribe({
-            next: (body) => {
-              const etag = etagFor(body);
-              if (etag) reply.setHeader('ETag', etag);
-              subscriber.next(body);
-            },
-            error: (e) => subscriber.error(e),
-            complete: () => subscriber.complete(),
-          }),
-        ),
-      );
-    }
+    const ctx = { ...currentContext(), requestId: req.id, principal: req.user };
 
     const status =
       this.reflector.get<number>(HTTP_CODE_METADATA, handler) ??
@@ -126,4 +105,60 @@ export class RequestInterceptor implements NestInterceptor {
       });
     });
   }
+}
+
+const MUTATING = new Set<unknown>([RequestMethod.POST, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE, RequestMethod.ALL]);
+
+/** Each application's interceptor, by the Express application that serves the request (`req.app`). */
+const byApplication = new WeakMap<object, RequestInterceptor>();
+
+/**
+ * What the routes' metadata holds: one object for the whole process (the controller classes, and so their
+ * metadata, are shared by every application the process creates, e.g. in tests), which hands each request to the
+ * {@link RequestInterceptor} of the application serving it. With none registered it refuses the request (500)
+ * rather than run a write outside a transaction.
+ */
+export const TRANSACTION_BOUNDARY: NestInterceptor = {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const app = context.switchToHttp().getRequest<Request>().app as object | undefined;
+    const interceptor = app && byApplication.get(app);
+    if (!interceptor) throw new Error('No request interceptor registered for this application');
+    return interceptor.intercept(context, next);
+  },
+};
+
+/** Registers the interceptor that serves the requests of an Express application (see {@link TRANSACTION_BOUNDARY}). */
+export function registerRequestInterceptor(expressApp: object, interceptor: RequestInterceptor): void {
+  byApplication.set(expressApp, interceptor);
+}
+
+/**
+ * Puts {@link TRANSACTION_BOUNDARY} first on every mutating route of every controller (before the route's own
+ * interceptors, where a global interceptor would run), except routes marked {@link NO_TRANSACTION_KEY}. Runs
+ * before the routes are registered (app.init); idempotent. Answers how many routes got it now.
+ */
+export function attachRequestInterceptor(modules: ModulesContainer): number {
+  let attached = 0;
+  const seen = new Set<unknown>();
+  for (const module of modules.values()) {
+    for (const wrapper of module.controllers.values()) {
+      const type = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
+      if (!type?.prototype || seen.has(type)) continue;
+      seen.add(type);
+      for (let proto = type.prototype as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+        for (const name of Object.getOwnPropertyNames(proto)) {
+          if (name === 'constructor') continue;
+          const handler = Object.getOwnPropertyDescriptor(proto, name)?.value as object | undefined;
+          if (typeof handler !== 'function' || !Reflect.hasMetadata(METHOD_METADATA, handler)) continue;
+          if (!MUTATING.has(Reflect.getMetadata(METHOD_METADATA, handler))) continue;
+          if (Reflect.getMetadata(NO_TRANSACTION_KEY, handler) === true) continue;
+          const own = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[];
+          if (own.includes(TRANSACTION_BOUNDARY)) continue;
+          Reflect.defineMetadata(INTERCEPTORS_METADATA, [TRANSACTION_BOUNDARY, ...own], handler);
+          attached++;
+        }
+      }
+    }
+  }
+  return attached;
 }

@@ -33,6 +33,29 @@ describe('HTTP edge', () => {
       socket.write(request);
     });
 
+  describe('security headers', () => {
+    it("should set helmet's headers on every answer (a read, a problem outside the API, a 401), as helmet's middleware sets them", async () => {
+      const { HELMET_OPTIONS } = await import('../../src/app.setup.js');
+      const { default: helmet } = await import('helmet');
+      const { IncomingMessage, ServerResponse } = await import('node:http');
+      const reference = new ServerResponse(new IncomingMessage(new net.Socket()));
+      helmet(HELMET_OPTIONS)(reference.req as never, reference as never, () => undefined);
+      const expected = reference.getHeaders() as Record<string, string>;
+      expect(expected).toMatchObject({
+        'content-security-policy': expect.stringContaining("frame-ancestors 'none'"),
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+      });
+      expect(Object.keys(expected).length).toBeGreaterThanOrEqual(12);
+      const contact = randomUUID();
+      for (const req of [t.request().get('/health'), t.request().get('/nowhere'), t.request().get(`${API}/contacts/${contact}`)]) {
+        const answer = await req;
+        expect(answer.headers).toMatchObject(expected);
+      }
+    });
+  });
+
   describe('action endpoints take an empty body', () => {
     const actions = (ids: { contact: string; recipient: string }) => [
       { path: `/contacts/${ids.contact}/erase`, ok: 200 },
