@@ -3,7 +3,15 @@ import { jest } from '@jest/globals';
 import { Controller, Delete, Get, Patch, Post, Put, SetMetadata, UseInterceptors, type NestInterceptor } from '@nestjs/common';
 import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import type { ModulesContainer } from '@nestjs/core';
-import { attachRequestInterceptor, NO_TRANSACTION_KEY, registerRequestInterceptor, TRANSACTION_BOUNDARY, type RequestInterceptor } from './request.interceptor.js';
+import { lastValueFrom, of } from 'rxjs';
+import {
+  attachRequestInterceptor,
+  NO_TRANSACTION_KEY,
+  registerRequestInterceptor,
+  RequestInterceptor,
+  SINGLE_STATEMENT_KEY,
+  TRANSACTION_BOUNDARY,
+} from './request.interceptor.js';
 
 class Other implements NestInterceptor {
   intercept() {
@@ -60,5 +68,47 @@ describe('TRANSACTION_BOUNDARY', () => {
 
   it('refuses a request of an application without one (no write outside a transaction)', () => {
     expect(() => TRANSACTION_BOUNDARY.intercept(contextFor({}), next)).toThrow(/No request interceptor/);
+  });
+});
+
+describe('RequestInterceptor, a single-statement write', () => {
+  const setup = (singleStatement: boolean, idempotencyKey?: string) => {
+    const transaction = jest.fn(async (fn: (m: unknown) => Promise<unknown>) => fn({}));
+    const claim = jest.fn(async () => ({ kind: 'new' }));
+    const complete = jest.fn(async () => undefined);
+    const interceptor = new RequestInterceptor(
+      { dataSource: { transaction } } as never,
+      { claim, complete, release: jest.fn(async () => undefined) } as never,
+      { get: (k: string) => (k === SINGLE_STATEMENT_KEY ? singleStatement : undefined) } as never,
+    );
+    const setHeader = jest.fn();
+    const req = { method: 'POST', url: '/api/v1/contacts', body: {}, id: 'req-1', headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {} };
+    const context = {
+      switchToHttp: () => ({ getRequest: () => req, getResponse: () => ({ setHeader, status: jest.fn() }) }),
+      getHandler: () => function create() {},
+    } as never;
+    const answer = { id: 'c-1', version: 1 };
+    const run = () => lastValueFrom(interceptor.intercept(context, { handle: () => of(answer) }));
+    return { transaction, complete, setHeader, run, answer };
+  };
+
+  it('runs without a transaction when no Idempotency-Key is sent, and still sets the ETag', async () => {
+    const s = setup(true);
+    await expect(s.run()).resolves.toBe(s.answer);
+    expect(s.transaction).not.toHaveBeenCalled();
+    expect(s.setHeader).toHaveBeenCalledWith('ETag', '"1"');
+  });
+
+  it('keeps the transaction when an Idempotency-Key is sent (the record commits with the change)', async () => {
+    const s = setup(true, 'key-1');
+    await expect(s.run()).resolves.toBe(s.answer);
+    expect(s.transaction).toHaveBeenCalledTimes(1);
+    expect(s.complete).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the transaction for a handler not marked single-statement', async () => {
+    const s = setup(false);
+    await expect(s.run()).resolves.toBe(s.answer);
+    expect(s.transaction).toHaveBeenCalledTimes(1);
   });
 });

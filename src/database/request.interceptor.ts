@@ -11,6 +11,13 @@ import { IdempotencyStore, requestFingerprint } from '../common/context/idempote
 import { currentContext, requestContext } from '../common/context/request-context.js';
 
 export const NO_TRANSACTION_KEY = 'rapport:no-transaction';
+/**
+ * A handler whose whole write is one statement, atomic on its own (e.g. POST /contacts, composed by
+ * database/composed-write.ts): without an Idempotency-Key it runs outside a transaction, one round trip instead of
+ * BEGIN, the statement, COMMIT. With a key it keeps the transaction, so the idempotency record commits with the
+ * change. Only for handlers that issue exactly one writing statement on every path.
+ */
+export const SINGLE_STATEMENT_KEY = 'rapport:single-statement';
 const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 type Req = Request & { id: string; user?: Principal };
@@ -62,7 +69,20 @@ export class RequestInterceptor implements NestInterceptor {
     }
     const scope = `${req.user?.credentialId ?? 'anonymous'}`;
 
+    const handle = () =>
+      new Promise<unknown>((resolve, reject) => {
+        let last: unknown;
+        next.handle().subscribe({ next: (v) => (last = v), error: reject, complete: () => resolve(last) });
+      });
+
     const run = async (): Promise<unknown> => {
+      if (!key && this.reflector.get<boolean>(SINGLE_STATEMENT_KEY, handler) === true) {
+        // One autocommitted statement: it is written with its audit event, or not at all.
+        const body = await handle();
+        const etag = etagFor(body);
+        if (etag) reply.setHeader('ETag', etag);
+        return body;
+      }
       if (key) {
         const claim = await this.idempotency.claim(scope, key, requestFingerprint(method, req.url, req.body));
         if (claim.kind === 'replay') {
@@ -75,10 +95,7 @@ export class RequestInterceptor implements NestInterceptor {
       try {
         return await this.tx.dataSource.transaction(async (manager) =>
           requestContext.run({ ...ctx, manager }, async () => {
-            const body = await new Promise<unknown>((resolve, reject) => {
-              let last: unknown;
-              next.handle().subscribe({ next: (v) => (last = v), error: reject, complete: () => resolve(last) });
-            });
+            const body = await handle();
             const headers: Record<string, string> = {};
             const etag = etagFor(body);
             if (etag) headers.ETag = etag;
