@@ -154,19 +154,7 @@ export async function searchContacts(
   const cursorCond = after
     ? `WHERE (m.score < ${afterScore}::numeric OR (m.score = ${afterScore}::numeric AND m.id > ${afterId}::uuid))`
     : '';
-  // The index prunes by this threshold: a whole e-mail address asks for a near-exact match.
-  const threshold = isEmail(term) ? EMAIL_TYPO_THRESHOLD : term.includes(' ') ? SEARCH_THRESHOLD : ONE_WORD_THRESHOLD;
-  await m.query(`SELECT set_config('pg_trgm.word_similarity_threshold', '${threshold}', true)`);
-  return queryRows<ContactRow>(
-    m,
-    `SELECT ${CONTACT_COLUMNS}, s.score FROM (
-           SELECT m.id, m.score FROM (${matches}) m
-           ${cursorCond}
-           ORDER BY m.score DESC, m.id ASC LIMIT ${limit + 1}) s
-         JOIN contacts c ON c.id = s.id
-         ORDER BY s.score DESC, s.id ASC`,
-    params,
-  );
+  return rankedPage(m, term, matches, cursorCond, limit, params);
 }
 
 /**
@@ -216,6 +204,21 @@ export async function searchContactsExhaustive(
   const cursorCond = after
     ? `WHERE (m.score < ${p(after[0])}::numeric OR (m.score = ${p(after[0])}::numeric AND m.id > ${p(after[1])}::uuid))`
     : '';
+  return rankedPage(m, term, matches, cursorCond, limit, params);
+}
+
+/**
+ * The page of a search: sets the transaction's trigram threshold for `term`, then ranks `matches` (`id, score`)
+ * best first, then by id, after the cursor condition, and joins the page back for its columns (`limit + 1` rows).
+ */
+async function rankedPage(
+  m: EntityManager,
+  term: string,
+  matches: string,
+  cursorCond: string,
+  limit: number,
+  params: unknown[],
+): Promise<ContactRow[]> {
   // The index prunes by this threshold: a whole e-mail address asks for a near-exact match.
   const threshold = isEmail(term) ? EMAIL_TYPO_THRESHOLD : term.includes(' ') ? SEARCH_THRESHOLD : ONE_WORD_THRESHOLD;
   await m.query(`SELECT set_config('pg_trgm.word_similarity_threshold', '${threshold}', true)`);

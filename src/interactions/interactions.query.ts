@@ -16,42 +16,38 @@ export interface FlagInput {
   eventId: string | null;
 }
 
-/**
- * `conflict_of_interest`: a staff member involved declared a conflict with an organisation linked to the
- * interaction or employing one of its contacts. `not_representative`: at an event, a staff member involved
- * is not among the event's representatives.
- */
-export async function interactionFlags(m: EntityManager, f: FlagInput): Promise<string[]> {
-  if (f.staffIds.length === 0) return [];
-  const [r] = await queryRows<{ coi: boolean; nr: boolean }>(
-    m,
-    `SELECT
-       EXISTS (SELECT 1 FROM conflicts_of_interest c
-                WHERE c.user_id = ANY($1::uuid[])
-                  AND (c.organisation_id = ANY($2::uuid[])
-                       OR c.organisation_id IN (SELECT organisation_id FROM contacts WHERE id = ANY($3::uuid[]) AND organisation_id IS NOT NULL))) AS coi,
-       ($4::uuid IS NOT NULL AND EXISTS (
-          SELECT 1 FROM unnest($1::uuid[]) s(u)
-           WHERE NOT EXISTS (SELECT 1 FROM event_representatives r WHERE r.event_id = $4::uuid AND r.user_id = s.u))) AS nr`,
-    [f.staffIds, f.organisationIds, f.contactIds, f.eventId],
-  );
-  const flags: string[] = [];
-  if (r.coi) flags.push('conflict_of_interest');
-  if (r.nr) flags.push('not_representative');
-  return flags;
+export interface References {
+  contactIds: string[];
+  organisationIds: string[];
+  userIds: string[];
+  eventId: string | null;
 }
 
 /**
- * The first unknown reference (contacts first; erased contacts count as unknown), or undefined. One round trip
- * for all of them.
+ * The flags' two columns, `coi` and `nr`, over placeholders for the staff, organisation and contact id arrays and
+ * the event id. `conflict_of_interest`: a staff member involved declared a conflict with an organisation linked to
+ * the interaction or employing one of its contacts. `not_representative`: at an event, a staff member involved is
+ * not among the event's representatives.
  */
-export async function firstMissingReference(
-  m: EntityManager,
-  r: { contactIds: string[]; organisationIds: string[]; userIds: string[]; eventId: string | null },
-): Promise<{ kind: string; id: string } | undefined> {
-  const [missing] = await queryRows<{ kind: string; id: string }>(
-    m,
-    `SELECT * FROM (
+const flagColumns = (staff: string, organisations: string, contacts: string, event: string) => `
+       EXISTS (SELECT 1 FROM conflicts_of_interest c
+                WHERE c.user_id = ANY(${staff}::uuid[])
+                  AND (c.organisation_id = ANY(${organisations}::uuid[])
+                       OR c.organisation_id IN (SELECT organisation_id FROM contacts WHERE id = ANY(${contacts}::uuid[]) AND organisation_id IS NOT NULL))) AS coi,
+       (${event}::uuid IS NOT NULL AND EXISTS (
+          SELECT 1 FROM unnest(${staff}::uuid[]) s(u)
+           WHERE NOT EXISTS (SELECT 1 FROM event_representatives r WHERE r.event_id = ${event}::uuid AND r.user_id = s.u))) AS nr`;
+
+const flagsOf = (r: { coi: boolean; nr: boolean }): string[] => [
+  ...(r.coi ? ['conflict_of_interest'] : []),
+  ...(r.nr ? ['not_representative'] : []),
+];
+
+/**
+ * The first unknown reference of $1 contacts, $2 organisations, $3 users, $4 the event (contacts first; erased
+ * contacts count as unknown): one row `(o, kind, id)` or none.
+ */
+const FIRST_MISSING = `SELECT * FROM (
        SELECT 1 AS o, 'Contact' AS kind, x::text AS id FROM unnest($1::uuid[]) x
         WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = x AND c.erased_at IS NULL)
        UNION ALL
@@ -60,9 +56,23 @@ export async function firstMissingReference(
        SELECT 3, 'User', x::text FROM unnest($3::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = x)
        UNION ALL
        SELECT 4, 'Event', $4::text WHERE $4::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = $4::uuid)
-     ) s ORDER BY o LIMIT 1`,
-    [r.contactIds, r.organisationIds, r.userIds, r.eventId],
-  );
+     ) s ORDER BY o LIMIT 1`;
+
+/** The interaction's flags (see {@link flagColumns}). */
+export async function interactionFlags(m: EntityManager, f: FlagInput): Promise<string[]> {
+  if (f.staffIds.length === 0) return [];
+  const [r] = await queryRows<{ coi: boolean; nr: boolean }>(m, `SELECT ${flagColumns('$1', '$2', '$3', '$4')}`, [
+    f.staffIds,
+    f.organisationIds,
+    f.contactIds,
+    f.eventId,
+  ]);
+  return flagsOf(r);
+}
+
+/** The first unknown reference (contacts first; erased contacts count as unknown), or undefined. One round trip. */
+export async function firstMissingReference(m: EntityManager, r: References): Promise<{ kind: string; id: string } | undefined> {
+  const [missing] = await queryRows<{ kind: string; id: string }>(m, FIRST_MISSING, [r.contactIds, r.organisationIds, r.userIds, r.eventId]);
   return missing;
 }
 
@@ -72,38 +82,18 @@ export const withPeopleOfOrganisation = (p: string) =>
 
 /**
  * `firstMissingReference` and `interactionFlags` in one round trip (a new interaction needs both; the flags are
- * thrown away when a reference is missing). The same SQL as theirs, side by side.
+ * thrown away when a reference is missing), from the same SQL parts as theirs.
  */
 export async function referencesAndFlags(
   m: EntityManager,
-  r: { contactIds: string[]; organisationIds: string[]; userIds: string[]; eventId: string | null },
+  r: References,
   f: FlagInput,
 ): Promise<{ missing?: { kind: string; id: string }; flags: string[] }> {
   const [row] = await preparedRowsIn<{ kind: string | null; id: string | null; coi: boolean; nr: boolean }>(
     m,
-    `WITH missing AS (
-       SELECT * FROM (
-         SELECT 1 AS o, 'Contact' AS kind, x::text AS id FROM unnest($1::uuid[]) x
-          WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = x AND c.erased_at IS NULL)
-         UNION ALL
-         SELECT 2, 'Organisation', x::text FROM unnest($2::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = x)
-         UNION ALL
-         SELECT 3, 'User', x::text FROM unnest($3::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = x)
-         UNION ALL
-         SELECT 4, 'Event', $4::text WHERE $4::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = $4::uuid)
-       ) s ORDER BY o LIMIT 1)
-     SELECT (SELECT kind FROM missing) AS kind, (SELECT id FROM missing) AS id,
-       EXISTS (SELECT 1 FROM conflicts_of_interest c
-                WHERE c.user_id = ANY($5::uuid[])
-                  AND (c.organisation_id = ANY($6::uuid[])
-                       OR c.organisation_id IN (SELECT organisation_id FROM contacts WHERE id = ANY($7::uuid[]) AND organisation_id IS NOT NULL))) AS coi,
-       ($8::uuid IS NOT NULL AND EXISTS (
-          SELECT 1 FROM unnest($5::uuid[]) s(u)
-           WHERE NOT EXISTS (SELECT 1 FROM event_representatives r WHERE r.event_id = $8::uuid AND r.user_id = s.u))) AS nr`,
+    `WITH missing AS (${FIRST_MISSING})
+     SELECT (SELECT kind FROM missing) AS kind, (SELECT id FROM missing) AS id, ${flagColumns('$5', '$6', '$7', '$8')}`,
     [r.contactIds, r.organisationIds, r.userIds, r.eventId, f.staffIds, f.organisationIds, f.contactIds, f.eventId],
   );
-  const flags: string[] = [];
-  if (row.coi) flags.push('conflict_of_interest');
-  if (row.nr) flags.push('not_representative');
-  return { missing: row.kind && row.id ? { kind: row.kind, id: row.id } : undefined, flags };
+  return { missing: row.kind && row.id ? { kind: row.kind, id: row.id } : undefined, flags: flagsOf(row) };
 }
