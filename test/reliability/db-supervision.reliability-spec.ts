@@ -31,7 +31,7 @@ interface Outage {
  * Polls a read, a write and /health until all three answer 200/201 again. Every answer on the way must be either
  * success or a proper 503 (problem+json, Retry-After 1..5, SERVICE_UNAVAILABLE); `call` fails on a hang.
  */
-async function rideOut(app: AppProcess, label: string, createdIds: string[]): Promise<Outage> {
+async function rideOut(app: AppProcess, label: string, createdIds: string[], restarted: () => boolean): Promise<Outage> {
   const outage: Outage = { answers: [], sawUnavailable: false };
   const note = (what: string, a: Answer, ok: number) => {
     const issue = a.status === ok ? undefined : unavailableProblemIssue(a);
@@ -58,7 +58,8 @@ async function rideOut(app: AppProcess, label: string, createdIds: string[]): Pr
         const retry = Number(health.headers.get('retry-after'));
         if (!(retry >= 1 && retry <= 5)) outage.answers.push({ what: 'GET /health', status: 503, issue: `Retry-After ${health.headers.get('retry-after')}` });
       }
-      return readOk && writeOk && health.status === 200;
+      // Until a new postmaster runs, a pooled connection's orphaned backend may still answer for a moment.
+      return readOk && writeOk && health.status === 200 && restarted();
     },
     `${label}: the service to resume by itself`,
     RESUME_LIMIT_MS,
@@ -85,7 +86,10 @@ describe('The database going away (issue 13)', () => {
       for (let round = 1; round <= 4; round++) {
         const killed = await killPostmaster(dataDir);
         pids.add(killed);
-        const outage = await rideOut(app, `round ${round}`, created);
+        const outage = await rideOut(app, `round ${round}`, created, () => {
+          const pid = postmasterPid(dataDir);
+          return pid !== undefined && pid !== killed && isAlive(pid);
+        });
         // No 500, no other status, no malformed 503 on the way.
         expect(outage.answers.filter((a) => a.issue)).toEqual([]);
         sawUnavailable ||= outage.sawUnavailable;
@@ -162,7 +166,7 @@ describe('The database going away (issue 13)', () => {
           return !pid || !isAlive(pid);
         }, 'the killed server to be gone');
         await server.start();
-        const outage = await rideOut(app, `external round ${round}`, created);
+        const outage = await rideOut(app, `external round ${round}`, created, () => true); // started above
         expect(outage.answers.filter((a) => a.issue)).toEqual([]);
       }
       const rows = await sql<{ id: string }>(url, 'SELECT id FROM contacts WHERE id = ANY($1::uuid[])', [created]);
