@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import PDFDocument from 'pdfkit';
 import type { ContactExportResponseDto } from './dto/compliance.dto.js';
 
 const require = createRequire(import.meta.url);
@@ -95,11 +94,19 @@ class Writer {
 const str = (v: unknown) => displayValue(v);
 
 /**
+ * pdfkit (with fontkit and its decoders: about 25 MB of a process's memory) is loaded at the first PDF export, not at
+ * start: most instances never render one.
+ */
+const loadPdfkit = () => import('pdfkit');
+let pdfkit: ReturnType<typeof loadPdfkit> | undefined;
+
+/**
  * The export as a PDF a person can read (GDPR Art. 15(3), 12(1) "concise, intelligible and easily accessible"): the
  * same content as the JSON export, a heading per section, dates in ISO 8601, the purposes with their legal basis and
  * retention, and which recipient received which fields when. Fonts are embedded (subset), so non-Latin names render.
  */
-export function renderExportPdf(e: ContactExportResponseDto): Promise<Buffer> {
+export async function renderExportPdf(e: ContactExportResponseDto): Promise<Buffer> {
+  const { default: PDFDocument } = await (pdfkit ??= loadPdfkit());
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Personal data export ${e.contactId}`, Producer: 'Rapport' } });
   for (const [name, bytes] of Object.entries(fonts())) doc.registerFont(name, bytes);
   const chunks: Buffer[] = [];
