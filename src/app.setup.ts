@@ -13,6 +13,7 @@ import { DomainError, ValidationFailedError } from './common/errors/domain.error
 import { sendProblem, toProblem } from './common/errors/problem-details.filter.js';
 import { withProblemExamples } from './common/errors/problem-examples.js';
 import { withDocumentPolicy } from './common/openapi/document-policy.js';
+import { hoistRoutes } from './common/http/route-order.js';
 import { httpLogger } from './common/logging/logger.js';
 import { requestContext } from './common/context/request-context.js';
 import { attachRequestInterceptor, etagFor, registerRequestInterceptor, RequestInterceptor } from './database/request.interceptor.js';
@@ -24,6 +25,12 @@ export const API_PREFIX = 'api/v1';
 export const MAX_URL_LENGTH = 8192;
 /** Deepest JSON body accepted (objects and arrays within each other); deeper is a 400 problem. */
 export const MAX_JSON_DEPTH = 32;
+
+/** Tried first by the router: the consent check and GET contact (see hoistRoutes). */
+export const HOT_ROUTES = [
+  ['get', `/${API_PREFIX}/consent-check`],
+  ['get', `/${API_PREFIX}/contacts/:id`],
+] as const;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -109,31 +116,33 @@ function configureEdge(app: NestExpressApplication, logger: Logger | undefined):
   // Helmet's headers do not depend on the request (no CSP nonce): computed once, set in one step with the request id
   // (helmet's own middleware chain is a dozen functions per request).
   const security = securityHeaders();
-  app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
+  const log = logger?.isLevelEnabled('info') ? httpLogger(logger) : undefined;
+  // JSON is the only body parsed up front. Other media types stay unread: the import streams its CSV or
+  // vCard from the request, and every other route answers them 415 (see BodyPolicy in the request pipeline).
+  const json = express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] });
+  // The request context (id; the principal is added once authenticated) is opened after the body is read
+  // (the parser's stream events would not carry it), around everything that follows: guards, handler, filters.
+  const parsed = (req: Request & { id: string }, next: NextFunction, err?: unknown) => {
+    if (err) return next(err);
+    const error = req.body !== null && typeof req.body === 'object' ? bodyShapeError(req.body) : undefined;
+    if (error) return next(error);
+    requestContext.run({ requestId: req.id }, next);
+  };
+  const afterLog = (req: Request & { id: string }, res: Response, next: NextFunction) => {
+    if (req.originalUrl.length > MAX_URL_LENGTH) {
+      return next(new DomainError('URI_TOO_LONG', `The request target is longer than ${MAX_URL_LENGTH} characters`, 414));
+    }
+    void json(req, res, (err?: unknown) => parsed(req, next, err));
+  };
+  // One middleware (Express runs each layer through its router): request id and security headers, request log,
+  // request-target length, JSON body, body shape, request context, in that order.
+  app.use(function edge(req: Request & { id: string }, res: Response, next: NextFunction) {
     const incoming = req.headers['x-request-id'];
     req.id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', req.id);
     for (let i = 0; i < security.length; i++) res.setHeader(security[i][0], security[i][1]);
-    next();
-  });
-  if (logger?.isLevelEnabled('info')) app.use(httpLogger(logger));
-
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.originalUrl.length > MAX_URL_LENGTH) {
-      return next(new DomainError('URI_TOO_LONG', `The request target is longer than ${MAX_URL_LENGTH} characters`, 414));
-    }
-    next();
-  });
-
-  // JSON is the only body parsed up front. Other media types stay unread: the import streams its CSV or
-  // vCard from the request, and every other route answers them 415 (see BodyPolicy in the request pipeline).
-  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  // The request context (id; the principal is added once authenticated) is opened here, after the body is read
-  // (the parser's stream events would not carry it), around everything that follows: guards, handler, filters.
-  app.use((req: Request & { id: string }, _res: Response, next: NextFunction) => {
-    const error = req.body !== null && typeof req.body === 'object' ? bodyShapeError(req.body) : undefined;
-    if (error) return next(error);
-    requestContext.run({ requestId: req.id }, next);
+    if (log) log(req, res, () => afterLog(req, res, next));
+    else afterLog(req, res, next);
   });
 }
 
@@ -266,6 +275,8 @@ export async function configureApp(app: NestExpressApplication, logger?: Logger)
   // Nest registers its routes (and a 404 under the API prefix) at init; what no route answers outside the
   // prefix is a problem too, not Express's HTML page.
   await app.init();
+  // The hottest reads first among the routes (each only past routes that cannot match its requests).
+  hoistRoutes((app.getHttpAdapter().getInstance() as express.Express).router.stack, HOT_ROUTES);
   app.use((req: Request & { id?: string }, res: Response) => {
     sendProblem(new DomainError('NOT_FOUND', 'No such resource or route', 404), req, res);
   });

@@ -98,6 +98,9 @@ const SINGLE_SQL = (mode: GateMode) => `
     ${mode === 'bases' ? 'LEFT JOIN legal_bases b ON b.contact_id = c.id AND b.purpose_id = $2 AND b.ended_at IS NULL' : ''}
    WHERE c.id = $1 ${mode === 'none' ? 'AND $2::uuid IS NOT NULL' : ''}`;
 
+/** Each mode's text built once: the hot path neither rebuilds nor rehashes it (statement names are by text). */
+const SINGLE_TEXT: Record<GateMode, string> = { consents: SINGLE_SQL('consents'), bases: SINGLE_SQL('bases'), none: SINGLE_SQL('none') };
+
 export interface SingleRow {
   erased: boolean;
   objected: boolean;
@@ -132,6 +135,6 @@ export class ConsentGateQuery {
 
   /** One contact: one row per consent (or basis not ended) of the pair, or one with NULLs; no row: no such contact. */
   one(mode: GateMode, contactId: string, purposeId: string): Promise<SingleRow[]> {
-    return this.prepared(SINGLE_SQL(mode), [contactId, purposeId]);
+    return this.prepared(SINGLE_TEXT[mode], [contactId, purposeId]);
   }
 }

@@ -1,5 +1,5 @@
 import { lowerUuid } from './transforms.js';
-import { unstorableText } from './storable-text.js';
+import { plainlyStorable, unstorableText } from './storable-text.js';
 
 describe('unstorableText', () => {
   it('names every field holding a NUL, at any depth, in document order', () => {
@@ -32,6 +32,18 @@ describe('unstorableText', () => {
     let deep: unknown = '\u0000';
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(unstorableText(deep, 'body')).toHaveLength(1);
+  });
+});
+
+describe('plainlyStorable', () => {
+  it('passes what unstorableText finds nothing in, and sends anything with a NUL or surrogate to it', () => {
+    const query = Object.assign(Object.create(Object.create(null) as object) as Record<string, unknown>, { q: '\u0000' });
+    const clean = [{ n: 1, b: true, z: null, s: 'fine', a: ['x', { y: 'Müller' }] }, undefined, 'text', Buffer.from([0, 1]), []];
+    for (const v of clean) expect([plainlyStorable(v), unstorableText(v, 'body')]).toEqual([true, []]);
+    const suspect = [{ a: { b: ['ok', 'x\u0000'] } }, { 'k\u0000': 1 }, 'a\udc00', query, { emoji: '😀' }];
+    for (const v of suspect) expect(plainlyStorable(v)).toBe(false);
+    // A paired surrogate is fine text: the exact check (which runs then) finds nothing.
+    expect(unstorableText({ emoji: '😀' }, 'body')).toEqual([]);
   });
 });
 

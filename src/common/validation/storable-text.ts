@@ -18,6 +18,35 @@ const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer);
 
+/** Any NUL or surrogate at all: only a string holding one needs the exact check ({@link refusal}). */
+// eslint-disable-next-line no-control-regex -- NUL is what it looks for
+const SUSPECT = /[\u0000\ud800-\udfff]/;
+
+/**
+ * True when no string in the value (nor any object key) holds a NUL or a surrogate, found without building field
+ * paths: the common case, checked on every request before {@link unstorableText} names the fields.
+ */
+export function plainlyStorable(value: unknown): boolean {
+  if (typeof value === 'string') return !SUSPECT.test(value);
+  if (!isRecord(value)) return true;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (SUSPECT.test(v)) return false;
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    } else if (isRecord(v)) {
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+        if (SUSPECT.test(k)) return false;
+        stack.push(v[k]);
+      }
+    }
+  }
+  return true;
+}
+
 /**
  * The fields of an incoming value (a parsed JSON body, a query or path parameters, a raw text body) holding text
  * PostgreSQL cannot store: a NUL character, or malformed UTF-16. Such text would otherwise reach the database,
