@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import {
   ConflictError,
@@ -12,6 +11,7 @@ import { Page, pageSize, toPage } from '../common/http/pagination.js';
 import { composeWith, runComposed, SqlParams } from '../database/composed-write.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CryptoService } from '../crypto/crypto.service.js';
+import { uuidV7 } from '../crypto/uuid-v7.js';
 import { RecipientNotifier } from '../webhooks/recipient-notifier.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { SuppressionsService } from '../suppressions/suppressions.service.js';
@@ -92,7 +92,9 @@ export class ContactsService {
     const stored = Object.fromEntries(WRITABLE.map(([prop, col]) => [col, storedValue(prop, dto[prop] ?? null)]));
     const row = {
       ...stored,
-      id: randomUUID(),
+      // UUIDv7 (as the import's): new contacts, their data keys and their events' (contact_id, seq) and
+      // (entity_type, entity_id, seq) entries go to the right-hand end of each index instead of a random page.
+      id: uuidV7(at.getTime()),
       organisation_id: dto.organisationId ? dto.organisationId.toLowerCase() : null,
       owner_id: dto.ownerId ? dto.ownerId.toLowerCase() : null,
       created_at: at,

@@ -61,6 +61,8 @@ describe('Audited single writes', () => {
     const created = events.find((e: { action: string }) => e.action === 'create');
     expect(created).toMatchObject({ entityType: 'contact', entityId: c.id, contactId: c.id, erased: false, after: c });
     expect(created.seq).toEqual(expect.any(Number));
+    // UUIDv7 (time first), so new rows go to the right-hand end of the indexes keyed by these ids.
+    expect([c.id[14], created.id[14]]).toEqual(['7', '7']);
     // Stored sealed: the address is not in the row.
     expect(await count(`SELECT count(*) AS n FROM audit_events WHERE id = $1 AND after::text LIKE '%composed.example%'`, [created.id])).toBe(0);
     expect((await t.api(compliance).get('/audit-events/verify').expect(200)).body.valid).toBe(true);
