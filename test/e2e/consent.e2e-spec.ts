@@ -349,7 +349,7 @@ describe('Consent gate: consents, objections and checks', () => {
         connect.mockClear();
         const res = await t.api(staff).post('/consent-check', { purpose: 'newsletter', recipientId: recipientA, contactIds: ids }).expect(200);
         // The gate asks the pool for its clients itself (connect()); pool.query and TypeORM pass a callback.
-        return { results: res.body.results, connections: connect.mock.calls.filter((args) => args.length === 0).length, text: res.text };
+        return { results: res.body.results, connections: connect.mock.calls.filter((args) => (args as unknown[]).length === 0).length, text: res.text };
       };
       try {
         for (const ids of [all, all.slice(0, 4)]) {
