@@ -102,16 +102,20 @@ export class ConsentGateService {
       else bases.set(bContact[i], [b]);
     }
     const none: never[] = [];
+    // A contact with no consent and no basis of the pair is decided by its three flags alone (the decision is pure):
+    // decided once per combination of flags met, not once per contact (most of a large set has no record).
+    const withoutRecords: (Decision | undefined)[] = [];
     return contactIds.map((contactId) => {
-      const d = decide({
-        contact: { exists: !unknown.has(contactId), erased: erased.has(contactId) },
-        purpose,
-        recipientId,
-        objected: objected.has(contactId),
-        consents: consents.get(contactId) ?? none,
-        bases: bases.get(contactId) ?? none,
-        now,
-      });
+      const exists = !unknown.has(contactId);
+      const isErased = erased.has(contactId);
+      const isObjected = objected.has(contactId);
+      const ks = consents.get(contactId);
+      const bs = bases.get(contactId);
+      const flags = (exists ? 4 : 0) | (isErased ? 2 : 0) | (isObjected ? 1 : 0);
+      const d =
+        (ks === undefined && bs === undefined ? withoutRecords[flags] : undefined) ??
+        decide({ contact: { exists, erased: isErased }, purpose, recipientId, objected: isObjected, consents: ks ?? none, bases: bs ?? none, now });
+      if (ks === undefined && bs === undefined) withoutRecords[flags] = d;
       return { contactId, allowed: d.allowed, legalBasis: d.legalBasis, consentId: d.consentId, reason: d.reason };
     });
   }
