@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import { QueryFailedError } from 'typeorm';
-import { preparedRows, statementName } from '../database/prepared.js';
+import { preparedRows } from '../database/prepared.js';
 import { TransactionService } from '../database/transaction.service.js';
 import type { DecisionConsent } from './consent-decision.js';
 import { uuidArrayParam } from './uuid-array-param.js';
@@ -46,31 +44,6 @@ const ms = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)`;
 /** The ids, sorted once (each index scan of an array sorts it first: it then finds it in order). */
 const IDS = '(SELECT a FROM ids)::uuid[]';
 
-/** The transaction both connections of the split read run in: one snapshot, no writes. */
-const SNAPSHOT_BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY';
-/** What pg_export_snapshot() returns (e.g. 00000003-0000001B-1), checked before it is written into SET TRANSACTION. */
-const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+-[0-9]+$/;
-
-/** A statement as a named prepared statement on one client (planned once per connection). */
-async function named<T>(client: PoolClient, text: string, params: unknown[]): Promise<T> {
-  return (await client.query<T & QueryResultRow>({ name: statementName(text), text, values: params })).rows[0];
-}
-
-/**
- * Loads what the pure decision needs for a set of contacts (up to 10,000): one row, from one statement or from two
- * sharing one snapshot (see ConsentGateQuery.many), read in one JSON parse per column. Each table is read once for the whole set with `contact_id = ANY(ids)`: PostgreSQL walks
- * the index in the array's sorted order, skipping between its values (the ids are sorted once, in the CTE, so each
- * scan's own sort of the array finds it sorted), not one B-tree descent per contact and table as a join or a sub-select
- * per contact does (and a join cannot be planned well for a parameter array of unknown size: the prepared
- * statement's generic plan counts 10 rows). Consents, bases and objections come from their (purpose_id, contact_id)
- * indexes (migration 1768900000000): the purpose's entries in contact order, index-only; the ids naming no contact
- * from the primary key (index-only: counted, and listed only when fewer than the ids), the erased ones from the partial
- * contacts_erased_idx. Lists are built column by column (json_agg of one column is cheap; a JSON value per row is
- * not), times as epoch milliseconds (no date text to parse). The service matches them to the ids in JavaScript.
- * A purpose reads the consents or the bases (not ended; liveness in time is the pure decision's, with its clock)
- * its basis needs, or neither (legitimate_interests). A contact's consents come in the index's order (newest
- * first, then heap order), as the per-contact form read them: the decision keeps the first of equally new live ones.
- */
 const IDS_CTE = 'WITH ids AS MATERIALIZED (SELECT array_agg(u ORDER BY u) AS a FROM unnest($1::uuid[]) u)';
 /**
  * The ids naming no contact: NULL straight away when the contacts found are as many as the ids (the usual case;
@@ -90,13 +63,24 @@ const BASES = `(SELECT json_build_array(json_agg(b.contact_id), json_agg(b.id), 
 /** The consents or bases the mode reads (or none). */
 const RECORDS = (mode: GateMode) => (mode === 'consents' ? [CONSENTS, 'NULL::json AS bases'] : mode === 'bases' ? ['NULL::json AS consents', BASES] : []);
 
-/** Every column of {@link BulkGateRow} in one statement (inside a transaction, or without a second connection to spare). */
+/**
+ * Loads what the pure decision needs for a set of contacts (up to 10,000): one statement, one row, read in one
+ * JSON parse per column. Each table is read once for the whole set with `contact_id = ANY(ids)`: PostgreSQL walks
+ * the index in the array's sorted order, skipping between its values (the ids are sorted once, in the CTE, so each
+ * scan's own sort of the array finds it sorted), not one B-tree descent per contact and table as a join or a sub-select
+ * per contact does (and a join cannot be planned well for a parameter array of unknown size: the prepared
+ * statement's generic plan counts 10 rows). Consents, bases and objections come from their (purpose_id, contact_id)
+ * indexes (migration 1768900000000): the purpose's entries in contact order, index-only; the ids naming no contact
+ * from the primary key (index-only), the erased ones from the partial contacts_erased_idx. Lists are built column
+ * by column (json_agg of one column is cheap; a JSON value per row is not), times as epoch milliseconds (no date
+ * text to parse). The service matches them to the ids in JavaScript. A purpose reads the consents or the bases (not
+ * ended; liveness in time is the pure decision's, with its clock) its basis needs, or neither (legitimate_interests).
+ * A contact's consents come in the index's order (newest first, then heap order), as the per-contact form read them:
+ * the decision keeps the first of equally new live ones. (Reading the contacts' and the records' parts on two
+ * connections in one exported snapshot was tried and measured no faster.)
+ */
 const GATE_SQL = (mode: GateMode) =>
   `${IDS_CTE} SELECT ${[UNKNOWN, ERASED, OBJECTED, ...(mode === 'none' ? ['NULL::json AS consents', 'NULL::json AS bases'] : RECORDS(mode))].join(',\n  ')}`;
-/** The contacts' part (unknown, erased, objected), beside {@link RECORDS_SQL} on a second connection. */
-const CONTACTS_SQL = `${IDS_CTE} SELECT ${[UNKNOWN, ERASED, OBJECTED].join(',\n  ')}`;
-/** The records' part (consents, bases) of a mode that reads some. */
-const RECORDS_SQL = (mode: GateMode) => `${IDS_CTE} SELECT ${RECORDS(mode).join(',\n  ')}`;
 
 /**
  * The single check's query: one contact, flat rows (one per consent, or per live-candidate basis, of the pair, or one
@@ -146,51 +130,10 @@ export class ConsentGateQuery {
     return preparedRows<T>(this.tx.manager, text, params);
   }
 
-  /**
-   * What the decision needs for a set of distinct, lower-case contact ids (one row; see {@link BulkGateRow}).
-   * Inside a transaction (disclosures): one statement in it. Outside (the bulk check), when the mode reads
-   * consents or bases and the pool has a second connection free right now: the contacts' part and the records'
-   * part run at the same time on two connections, in ONE snapshot (the first exports it, the second imports it,
-   * both REPEATABLE READ, READ ONLY), so the answer is what one statement would have seen: never half of a
-   * withdrawal, an objection or an erasure committed between the two reads. Never waits for a second connection
-   * while holding one (no pool deadlock), nor takes one others wait for: without one free, the single statement.
-   */
+  /** What the decision needs for a set of distinct, lower-case contact ids (one row; see {@link BulkGateRow}). */
   async many(mode: GateMode, contactIds: readonly string[], purposeId: string): Promise<BulkGateRow> {
-    const params = [uuidArrayParam(contactIds), purposeId];
-    const pool = this.pool();
-    if (!pool || mode === 'none') return (await this.prepared<BulkGateRow>(GATE_SQL(mode), params))[0];
-    const first = await pool.connect();
-    let second: PoolClient | undefined;
-    let failed: unknown;
-    try {
-      if (pool.waitingCount === 0 && (pool.idleCount > 0 || pool.totalCount < pool.options.max)) second = await pool.connect();
-      if (!second) return await named<BulkGateRow>(first, GATE_SQL(mode), params);
-      const exported = await first.query<{ snapshot: string }>(`${SNAPSHOT_BEGIN}; SELECT pg_export_snapshot() AS snapshot`);
-      const snapshot = (exported as unknown as { rows: { snapshot: string }[] }[])[1].rows[0].snapshot;
-      if (!SNAPSHOT_ID.test(snapshot)) throw new Error('unexpected snapshot id');
-      const other = second;
-      const [contacts, records] = await Promise.all([
-        named<Pick<BulkGateRow, 'unknown' | 'erased' | 'objected'>>(first, CONTACTS_SQL, params),
-        other.query(`${SNAPSHOT_BEGIN}; SET TRANSACTION SNAPSHOT '${snapshot}'`).then(() => named<Pick<BulkGateRow, 'consents' | 'bases'>>(other, RECORDS_SQL(mode), params)),
-      ]);
-      await Promise.all([first.query('COMMIT'), other.query('COMMIT')]);
-      return { ...contacts, ...records };
-    } catch (e) {
-      failed = e;
-      throw e instanceof QueryFailedError ? e : new QueryFailedError('consent gate (two connections)', [], e as Error);
-    } finally {
-      // A client left in a transaction or after an error is closed, not reused (release(true)).
-      first.release(failed !== undefined);
-      second?.release(failed !== undefined);
-    }
-  }
-
-  /** The pool (node-postgres) when not in a transaction, else undefined. */
-  private pool(): Pool | undefined {
-    const m = this.tx.manager;
-    if (m.queryRunner) return undefined;
-    const pool = (m.connection.driver as unknown as { master?: Pool }).master;
-    return pool && typeof pool.connect === 'function' ? pool : undefined;
+    const [row] = await this.prepared<BulkGateRow>(GATE_SQL(mode), [uuidArrayParam(contactIds), purposeId]);
+    return row;
   }
 
   /** One contact: one row per consent (or basis not ended) of the pair, or one with NULLs; no row: no such contact. */

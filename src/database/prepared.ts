@@ -4,8 +4,7 @@ import { queryRows } from './query-rows.js';
 
 /** Statement names by text (the texts are the code's constants: a handful). */
 const names = new Map<string, string>();
-/** The name a statement text is prepared under (derived from the text: one name per text on every connection). */
-export const statementName = (text: string): string => {
+const nameOf = (text: string): string => {
   let name = names.get(text);
   if (!name) names.set(text, (name = `rapport_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`));
   return name;
@@ -15,7 +14,7 @@ type PgQueryable = { query: (cfg: { name: string; text: string; values: unknown[
 
 async function runNamed<T>(target: PgQueryable, text: string, params: unknown[]): Promise<T[]> {
   try {
-    return (await target.query({ name: statementName(text), text, values: params })).rows as T[];
+    return (await target.query({ name: nameOf(text), text, values: params })).rows as T[];
   } catch (e) {
     throw e instanceof QueryFailedError ? e : new QueryFailedError(text, params, e as Error);
   }
