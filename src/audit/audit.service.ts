@@ -119,6 +119,23 @@ export class AuditService {
   }
 
   /**
+   * `eventPart` for several events of one composed write, without personal values to seal (no `contactId`): one
+   * part inserting each event once per row of its `from`, in the order given.
+   */
+  eventsPart(
+    manager: EntityManager,
+    events: readonly { input: AuditInput; from: string }[],
+    bind: (value: unknown, cast?: string) => string,
+  ): { sql: string; written: () => void } {
+    if (events.some((e) => e.input.contactId)) throw new Error('audit: eventsPart does not seal personal values (use eventPart)');
+    const rows = this.toRows(events.map((e) => e.input), undefined);
+    return {
+      sql: this.events.insertRowsPart(rows.map((row, k) => ({ row, from: events[k].from })), bind),
+      written: () => this.sealer.sealAfterCommit(manager),
+    };
+  }
+
+  /**
    * `recordMany` for a bulk write (the contact import: thousands of events in one transaction). It stores exactly what
    * `recordMany` would (the same columns, before/after as the same JSON, sealed under the same contacts' keys), with
    * less work per event: each value is serialised once and sealed as that text; the data keys of `createdContacts`

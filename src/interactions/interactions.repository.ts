@@ -88,17 +88,19 @@ export class InteractionsRepository {
   }
 
   /**
-   * For a statement composed of several owners' parts (database/composed-write.ts): a new interaction (part `i`)
-   * and its links (parts `ic`, `io`, `ip`), and the select answering its row exactly as `findRow` reads it (the
-   * link arrays from the ids written, sorted by PostgreSQL as `findRow` sorts them).
+   * For a statement composed of several owners' parts (database/composed-write.ts): a new interaction (part `i`,
+   * its id made by the caller) and its links (parts `ic`, `io`, `ip`), and the select answering its row exactly as
+   * `findRow` reads it (the link arrays from the ids written, sorted by PostgreSQL as `findRow` sorts them); `more`
+   * adds columns of other parts (`from` joins them).
    */
   insertParts(
-    i: NewInteraction,
+    i: NewInteraction & { id: string },
     links: { contactIds: string; organisationIds: string; participantIds: string },
     bind: (value: unknown, cast?: string) => string,
+    more?: { columns: string; from: string },
   ): { parts: SqlPart[]; select: string } {
     const values = [
-      bind(i.type, 'text'), bind(i.occurredAt, 'timestamptz'), bind(i.summary, 'text'), bind(i.authorId, 'uuid'),
+      bind(i.id, 'uuid'), bind(i.type, 'text'), bind(i.occurredAt, 'timestamptz'), bind(i.summary, 'text'), bind(i.authorId, 'uuid'),
       bind(i.authorCredentialId, 'uuid'), bind(i.eventId, 'uuid'), bind(i.reciprocity, 'text'), bind(i.confidential, 'boolean'),
       bind(i.competitionSensitive, 'boolean'), bind(i.competitionSensitive ? 'pending' : null, 'text'), bind(i.flags, 'text[]'),
       bind(i.topics, 'text[]'),
@@ -108,7 +110,7 @@ export class InteractionsRepository {
       parts: [
         {
           name: 'i',
-          sql: `INSERT INTO interactions (type, occurred_at, summary, author_id, author_credential_id, event_id, reciprocity,
+          sql: `INSERT INTO interactions (id, type, occurred_at, summary, author_id, author_credential_id, event_id, reciprocity,
                                    confidential, competition_sensitive, review_status, flags, topics)
          VALUES (${values.join(', ')}) RETURNING *`,
         },
@@ -119,8 +121,9 @@ export class InteractionsRepository {
       select: `SELECT ${OWN_COLUMNS},
          ARRAY(SELECT x::text FROM unnest(${contactIds}) x ORDER BY 1) AS contact_ids,
          ARRAY(SELECT x::text FROM unnest(${organisationIds}) x ORDER BY 1) AS organisation_ids,
-         ARRAY(SELECT x::text FROM unnest(${participantIds}) x ORDER BY 1) AS participant_ids
-       FROM i`,
+         ARRAY(SELECT x::text FROM unnest(${participantIds}) x ORDER BY 1) AS participant_ids${more ? `,
+         ${more.columns}` : ''}
+       FROM i${more ? `, ${more.from}` : ''}`,
     };
   }
 
