@@ -57,24 +57,25 @@ export class FollowUpsService {
   /**
    * `insert` as a part of the interaction's composed statement (database/composed-write.ts): the follow-up, its id
    * made here, is written once per row of `from` (the part writing the interaction). Answers the part, the `fu_*`
-   * columns of the final select, what the audit trail keeps of it (known before anything is written) and `row`,
-   * which reads the follow-up back from the statement's answer as `forInteractions` would.
+   * columns of the final select, what the audit trail keeps of it (known before anything is written), `row`, which
+   * reads the follow-up back from the statement's answer as `forInteractions` would, and `assigneeToCheck`: an
+   * assignee other than the caller's user, whose existence the statement must check (404 User) before writing.
    */
-  async insertPart(
-    m: EntityManager,
+  insertPart(
     f: NewFollowUp & { interactionId: string; contactId: null },
     principal: Principal,
     bind: (value: unknown, cast?: string) => string,
     from: string,
     alias: string,
-  ): Promise<{
+  ): {
     id: string;
     sql: string;
     columns: string;
     audit: ReturnType<typeof followUpAudit>;
+    assigneeToCheck: string | null;
     response: (r: Record<string, unknown>, contactIds: string[], confidentialOf: FollowUpRow['confidential_of']) => FollowUpResponseDto;
-  }> {
-    const v = await this.values(m, f, principal);
+  } {
+    const v = this.stored(f, principal);
     const id = randomUUID();
     const part = this.repo.insertPart({ ...v, id, interactionId: f.interactionId, eventId: f.eventId }, bind, from, alias);
     const audit = this.audited(f, v, { id, version: 1 });
@@ -82,6 +83,7 @@ export class FollowUpsService {
       id,
       ...part,
       audit,
+      assigneeToCheck: v.assigneeId && v.assigneeId !== principal.userId ? v.assigneeId : null,
       response: (r, contactIds, confidentialOf) => {
         const row = this.repo.insertedRow(r, contactIds, confidentialOf);
         // The event already holds `audit`: never answer (or commit) a follow-up that differs from it.
@@ -95,8 +97,13 @@ export class FollowUpsService {
 
   /** A new follow-up's stored values: the assignee (default the caller's user; another must exist), the due date. */
   private async values(m: EntityManager, f: NewFollowUp, principal: Principal) {
+    const v = this.stored(f, principal);
+    if (v.assigneeId && v.assigneeId !== principal.userId) await this.assertUser(m, v.assigneeId);
+    return v;
+  }
+
+  private stored(f: NewFollowUp, principal: Principal) {
     const assigneeId = f.assigneeId === undefined ? principal.userId : f.assigneeId;
-    if (assigneeId && assigneeId !== principal.userId) await this.assertUser(m, assigneeId);
     const dueAt = f.dueAt ? new Date(f.dueAt) : addWorkingDays(f.from, this.config.followUpDays);
     return { dueAt, assigneeId, note: f.note ?? null, createdBy: actorIdOf(principal) };
   }

@@ -15,8 +15,8 @@ import { CreateInteractionDto, ReviewDecisionDto, UpdateInteractionDto } from '.
 import { ListInteractionsQueryDto } from './dto/interaction-query.dto.js';
 import { InteractionResponseDto } from './dto/interaction.response.dto.js';
 import { interactionAudit, InteractionRow, isAuthor, toInteractionResponse } from './interaction.mapper.js';
-import { firstMissingReference, interactionFlags, referencesAndFlags } from './interactions.query.js';
-import { InteractionFilter, InteractionsRepository, type NewInteraction } from './interactions.repository.js';
+import { firstMissingReference, interactionFlags, referencesAndFlagsPart } from './interactions.query.js';
+import { InteractionFilter, InteractionsRepository } from './interactions.repository.js';
 
 /** Ids as PostgreSQL sorts them as text (lower-case uuids: the code-unit order), as every read answers links. */
 const sortedIds = (ids: readonly string[]) => ids.map((x) => x.toLowerCase()).sort();
@@ -38,22 +38,17 @@ export class InteractionsService {
     const organisationIds = dto.organisationIds ?? [];
     const participantIds = (dto.participantIds ?? []).filter((u) => u !== p.userId);
     const eventId = dto.eventId ?? null;
-    // References and flags in one round trip; the interaction and its links in one statement that answers its row.
-    const { missing, flags } = await referencesAndFlags(
-      m,
-      { contactIds: dto.contactIds, organisationIds, userIds: participantIds, eventId },
-      { staffIds: [...(p.userId ? [p.userId] : []), ...participantIds], organisationIds, contactIds: dto.contactIds, eventId },
-    );
-    if (missing) throw new NotFoundError(missing.kind, missing.id);
     const occurredAt = new Date(dto.occurredAt);
     const sensitive = dto.competitionSensitive ?? false;
-    // One statement (issue 11), composed from each owner's part (database/composed-write.ts): the interaction, its
-    // links, its contacts' last_interaction_at (monotonic on create, so concurrent writers for the same contact never
-    // lower it), its follow-up and the audit events of both. The ids are made here, so the events are known before
-    // anything is written; the statement writes all of it or nothing, and answers the interaction's row (and its
-    // follow-up's). Without an Idempotency-Key it is autocommitted (SINGLE_STATEMENT_KEY on the route).
+    // One statement (issue 11), composed from each owner's part (database/composed-write.ts): the reference check
+    // and flags (w_check), then, only when every reference exists, the interaction, its links, its contacts'
+    // last_interaction_at (monotonic on create, so concurrent writers for the same contact never lower it), its
+    // follow-up and the audit events of both. The ids are made here, so the events are known before anything is
+    // written (the flags, which the statement computes, are merged into the interaction's event by the statement);
+    // it writes all of it or nothing, and answers the check, the interaction's row and its follow-up's. Without an
+    // Idempotency-Key it is autocommitted (SINGLE_STATEMENT_KEY on the route).
     const id = randomUUID();
-    const interaction: NewInteraction & { id: string } = {
+    const interaction = {
       id,
       type: dto.type,
       occurredAt,
@@ -64,10 +59,9 @@ export class InteractionsService {
       reciprocity: dto.reciprocity ?? null,
       confidential: dto.confidential ?? false,
       competitionSensitive: sensitive,
-      flags,
       topics: dto.topics ?? [],
     };
-    const audited = interactionAudit({
+    const predicted = {
       id,
       type: interaction.type,
       occurred_at: occurredAt,
@@ -78,20 +72,19 @@ export class InteractionsService {
       reciprocity: interaction.reciprocity,
       confidential: interaction.confidential,
       competition_sensitive: sensitive,
-      review_status: sensitive ? 'pending' : null,
+      review_status: sensitive ? ('pending' as const) : null,
       author_id: interaction.authorId,
-      flags,
       topics: interaction.topics,
       archived_at: null,
       version: 1,
-    });
+    };
+    const { flags: _computed, ...audited } = interactionAudit({ ...predicted, flags: [] });
     const q = new SqlParams();
     const contactIds = q.bind(dto.contactIds, 'uuid[]');
     const links = { contactIds, organisationIds: q.bind(organisationIds, 'uuid[]'), participantIds: q.bind(participantIds, 'uuid[]') };
-    const touch = { name: 'touched', sql: this.contacts.touchLastInteractionPart(contactIds, q.bind(occurredAt, 'timestamptz')) };
+    const event = q.bind(eventId, 'uuid');
     const followUp = dto.followUp
-      ? await this.followUps.insertPart(
-          m,
+      ? this.followUps.insertPart(
           { interactionId: id, contactId: null, eventId, from: occurredAt, dueAt: dto.followUp.dueAt, assigneeId: dto.followUp.assigneeId, note: dto.followUp.note },
           p,
           q.bind,
@@ -99,22 +92,35 @@ export class InteractionsService {
           'f',
         )
       : undefined;
-    const insert = this.repo.insertParts(interaction, links, q.bind, followUp && { columns: followUp.columns, from: 'f' });
+    const check = referencesAndFlagsPart(
+      { ...links, userIds: links.participantIds, eventId: event, followUpAssigneeId: q.bind(followUp?.assigneeToCheck ?? null, 'uuid') },
+      { staffIds: q.bind([...(p.userId ? [p.userId] : []), ...participantIds], 'uuid[]'), organisationIds: links.organisationIds, contactIds, eventId: event },
+    );
+    const insert = this.repo.insertParts(interaction, { from: 'w_check', where: 'w_check.missing_kind IS NULL', flags: 'w_check.flags' }, links, q.bind);
+    // Only when the interaction was written (`i` has its row): contacts touched as of its time.
+    const touch = { name: 'touched', sql: this.contacts.touchLastInteractionPart(`(SELECT ${contactIds} FROM i)::uuid[]`, q.bind(occurredAt, 'timestamptz')) };
     const events = this.audit.eventsPart(
       m,
       [
-        { input: { action: 'create', entityType: 'interaction', entityId: id, subjects: audited.contactIds, after: audited }, from: 'i' },
+        {
+          input: { action: 'create', entityType: 'interaction', entityId: id, subjects: predicted.contact_ids, after: audited },
+          from: 'i',
+          afterMerge: `jsonb_build_object('flags', i.flags)`,
+        },
         ...(followUp
           ? [{ input: { action: 'create', entityType: 'follow_up', entityId: followUp.id, subjects: dto.contactIds, after: followUp.audit }, from: 'f' }]
           : []),
       ],
       q.bind,
     );
-    const parts = [...insert.parts, touch, ...(followUp ? [{ name: 'f', sql: followUp.sql }] : []), { name: 'audited', sql: events.sql }];
-    const [row] = await runComposed<InteractionRow & Record<string, unknown>>(m, composeWith(parts, insert.select), q);
+    const parts = [{ name: 'w_check', sql: check }, ...insert.parts, touch, ...(followUp ? [{ name: 'f', sql: followUp.sql }] : []), { name: 'audited', sql: events.sql }];
+    const select = `SELECT w_check.missing_kind, w_check.missing_id, ${insert.columns}${followUp ? `, ${followUp.columns}` : ''}
+       FROM w_check LEFT JOIN i ON true${followUp ? ' LEFT JOIN f ON true' : ''}`;
+    const [row] = await runComposed<InteractionRow & Record<string, unknown> & { missing_kind: string | null; missing_id: string | null }>(m, composeWith(parts, select), q);
+    if (row.missing_kind) throw new NotFoundError(row.missing_kind, row.missing_id!);
     events.written();
-    if (JSON.stringify(interactionAudit(row)) !== JSON.stringify(audited)) {
-      // The event already holds `audited`: never answer (or commit) an interaction that differs from its audit event.
+    if (JSON.stringify(interactionAudit(row)) !== JSON.stringify(interactionAudit({ ...predicted, flags: row.flags }))) {
+      // The event already holds what was predicted: never answer (or commit) an interaction that differs from it.
       throw new Error('interactions: the row written differs from the one audited');
     }
     const confidentialOf = row.confidential

@@ -274,6 +274,25 @@ describe('Audited single writes', () => {
       expect((await t.api(writer).get(`/interactions/${res.body.id}`).expect(200)).body).toEqual(res.body);
     });
 
+    it('should check the references first (contacts before the assignee), and audit the flags the statement computed', async () => {
+      const unknown = '00000000-0000-4000-8000-000000000004';
+      const unknownUser = '00000000-0000-4000-8000-000000000005';
+      const both = await t.api(writer).post('/interactions', body({ summary: 'Order', contactIds: [ids[0], unknown], followUp: { assigneeId: unknownUser } })).expect(404);
+      expect(both.body.detail).toContain(unknown);
+      expect(await count(`SELECT count(*) AS n FROM interactions WHERE summary = 'Order'`)).toBe(0);
+
+      const rival = (await t.api(staff).post('/organisations', { name: 'Rival Atomic' }).expect(201)).body;
+      await t.api(writer).post(`/users/${writerId}/conflicts`, { organisationId: rival.id }).expect(201);
+      const res = await t.api(writer).post('/interactions', body({ summary: 'Flagged', organisationIds: [rival.id] })).expect(201);
+      expect(res.body.flags).toEqual(['conflict_of_interest']);
+      expect((await t.api(writer).get(`/interactions/${res.body.id}`).expect(200)).body).toEqual(res.body);
+      const [event] = await t.sql<{ after: Record<string, unknown> }>(
+        `SELECT after FROM audit_events WHERE entity_type = 'interaction' AND entity_id = $1`, [res.body.id]);
+      expect(event.after).toMatchObject({ id: res.body.id, flags: ['conflict_of_interest'], organisationIds: [rival.id], version: 1 });
+      await sealer.sealPending();
+      expect((await t.api(compliance).get('/audit-events/verify').expect(200)).body.valid).toBe(true);
+    });
+
     it('should replay an Idempotency-Key with the same interaction and follow-up, written once', async () => {
       const first = await t.api(writer).post('/interactions', body({ summary: 'Idempotent' })).set('Idempotency-Key', 'interaction-1').expect(201);
       const again = await t.api(writer).post('/interactions', body({ summary: 'Idempotent' })).set('Idempotency-Key', 'interaction-1').expect(201);
