@@ -27,7 +27,7 @@ export class InteractionsController {
   @Post()
   @Access('staff')
   @ApiMissing()
-  @SetMetadata(SINGLE_STATEMENT_KEY, true) // InteractionsService.create: reads, then one statement writing everything with its events
+  @SetMetadata(SINGLE_STATEMENT_KEY, true) // InteractionsService.create: checks and writes everything, with its events, in one statement
   create(@Body() dto: CreateInteractionDto, @CurrentPrincipal() p: Principal): Promise<InteractionResponseDto> {
     return this.interactions.create(dto, p);
   }
