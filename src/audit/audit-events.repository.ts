@@ -101,8 +101,26 @@ export class AuditEventsRepository {
    * per row of `from` (none when the change it records was not written).
    */
   insertPart(row: UnsealedAuditRow, bind: (value: unknown, cast?: string) => string, from: string): string {
-    const values = INSERT_COLUMNS.map((c) => bind(row[c], INSERT_CASTS[c]));
-    return `INSERT INTO audit_events (${INSERT_COLUMNS.join(', ')}) SELECT ${values.join(', ')} FROM ${from}`;
+    return this.insertRowsPart([{ row, from }], bind);
+  }
+
+  /**
+   * `insertPart` for several events of one composed write, each stored once per row of its own `from`, in one INSERT:
+   * the events are written in the order given (`written_seq`, the order the sealer links them in). `afterMerge`, a
+   * jsonb object over `from`, is merged into `after` (values only the statement itself knows).
+   */
+  insertRowsPart(
+    events: readonly { row: UnsealedAuditRow; from: string; afterMerge?: string }[],
+    bind: (value: unknown, cast?: string) => string,
+  ): string {
+    const selects = events.map(({ row, from, afterMerge }) => {
+      const values = INSERT_COLUMNS.map((c) => {
+        const value = bind(row[c], INSERT_CASTS[c]);
+        return c === 'after' && afterMerge ? `(${value} || ${afterMerge})` : value;
+      });
+      return `SELECT ${values.join(', ')} FROM ${from}`;
+    });
+    return `INSERT INTO audit_events (${INSERT_COLUMNS.join(', ')}) ${selects.join(' UNION ALL ')}`;
   }
 
   /**

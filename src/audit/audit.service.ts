@@ -118,6 +118,28 @@ export class AuditService {
   }
 
   /**
+   * `eventPart` for several events of one composed write, without personal values to seal (no `contactId`): one
+   * part inserting each event once per row of its `from`, in the order given. `afterMerge` (SQL, a jsonb object over
+   * `from`) adds to `after` what only the statement knows, e.g. flags it computes: ids and codes only (it is stored
+   * as it is: no secrets stripped, nothing sealed), and `after` must be an object.
+   */
+  eventsPart(
+    manager: EntityManager,
+    events: readonly { input: AuditInput; from: string; afterMerge?: string }[],
+    bind: (value: unknown, cast?: string) => string,
+  ): { sql: string; written: () => void } {
+    if (events.some((e) => e.input.contactId)) throw new Error('audit: eventsPart does not seal personal values (use eventPart)');
+    if (events.some((e) => e.afterMerge && (typeof e.input.after !== 'object' || e.input.after === null || Array.isArray(e.input.after)))) {
+      throw new Error('audit: afterMerge needs an object after');
+    }
+    const rows = this.toRows(events.map((e) => e.input), undefined);
+    return {
+      sql: this.events.insertRowsPart(rows.map((row, k) => ({ row, from: events[k].from, afterMerge: events[k].afterMerge })), bind),
+      written: () => this.sealer.sealAfterCommit(manager),
+    };
+  }
+
+  /**
    * `recordMany` for a bulk write (the contact import: thousands of events in one transaction). It stores exactly what
    * `recordMany` would (the same columns, before/after as the same JSON, sealed under the same contacts' keys), with
    * less work per event: each value is serialised once and sealed as that text; the data keys of `createdContacts`

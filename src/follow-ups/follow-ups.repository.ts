@@ -42,6 +42,60 @@ export class FollowUpsRepository {
     return r;
   }
 
+  /**
+   * For a statement composed of several owners' parts (database/composed-write.ts): the part inserting a new
+   * follow-up (id made by the caller) once per row of `from` (the part writing its interaction), and the columns of
+   * the final select that answer it (`fu_*`, see {@link insertedRow}).
+   */
+  insertPart(
+    f: { id: string; interactionId: string; eventId: string | null; dueAt: Date; assigneeId: string | null; note: string | null; createdBy: string | null },
+    bind: (value: unknown, cast?: string) => string,
+    from: string,
+    alias: string,
+  ): { sql: string; columns: string } {
+    const values = [
+      bind(f.id, 'uuid'), bind(f.interactionId, 'uuid'), bind(f.eventId, 'uuid'), bind(f.dueAt, 'timestamptz'),
+      bind(f.assigneeId, 'uuid'), bind(f.note, 'text'), bind(f.createdBy, 'text'),
+    ];
+    return {
+      sql: `INSERT INTO follow_ups (id, interaction_id, event_id, due_at, assignee_id, note, created_by)
+         SELECT ${values.join(', ')} FROM ${from} RETURNING *`,
+      columns: `${alias}.id AS fu_id, ${alias}.interaction_id AS fu_interaction_id, ${alias}.contact_id AS fu_contact_id,
+         ${alias}.event_id AS fu_event_id, ${alias}.due_at AS fu_due_at, ${alias}.assignee_id AS fu_assignee_id, ${alias}.note AS fu_note,
+         ${alias}.status AS fu_status, ${alias}.completed_at AS fu_completed_at, ${alias}.completed_by AS fu_completed_by,
+         ${alias}.created_by AS fu_created_by, ${alias}.version AS fu_version, ${alias}.created_at AS fu_created_at,
+         ${alias}.updated_at AS fu_updated_at, ${alias}.due_at::text AS fu_due_key,
+         (${alias}.status = 'open' AND ${alias}.due_at < now()) AS fu_overdue`,
+    };
+  }
+
+  /**
+   * The follow-up a composed insert answered (its `fu_*` columns, {@link insertPart}) as `findRow` reads it, given
+   * what that read joins from the interaction: its contacts (sorted) and, when confidential, who may read the note.
+   */
+  insertedRow(r: Record<string, unknown>, contactIds: string[], confidentialOf: FollowUpRow['confidential_of']): FollowUpRow {
+    return {
+      id: r.fu_id as string,
+      interaction_id: r.fu_interaction_id as string | null,
+      contact_id: r.fu_contact_id as string | null,
+      contact_ids: contactIds,
+      event_id: r.fu_event_id as string | null,
+      due_at: r.fu_due_at as Date,
+      assignee_id: r.fu_assignee_id as string | null,
+      note: r.fu_note as string | null,
+      status: r.fu_status as FollowUpRow['status'],
+      overdue: r.fu_overdue as boolean,
+      completed_at: r.fu_completed_at as Date | null,
+      completed_by: r.fu_completed_by as string | null,
+      created_by: r.fu_created_by as string | null,
+      version: r.fu_version as number,
+      created_at: r.fu_created_at as Date,
+      updated_at: r.fu_updated_at as Date,
+      due_key: r.fu_due_key as string,
+      confidential_of: confidentialOf,
+    };
+  }
+
   async findRow(m: EntityManager, id: string): Promise<FollowUpRow | undefined> {
     const [row] = await queryRows<FollowUpRow>(m, `SELECT ${FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.id = $1`, [id]);
     return row;

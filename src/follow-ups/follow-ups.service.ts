@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import ical, { ICalCalendarMethod } from 'ical-generator';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { actorIdOf, type Principal } from '../auth/role.js';
@@ -14,7 +14,7 @@ import { ContactsRepository } from '../contacts/contacts.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { CalendarTokenResponseDto, FollowUpResponseDto } from './dto/follow-up.response.dto.js';
 import { CreateFollowUpDto, ListFollowUpsQueryDto, UpdateFollowUpDto } from './dto/follow-up.dto.js';
-import { followUpAudit, toFollowUpResponse } from './follow-up.mapper.js';
+import { followUpAudit, type FollowUpRow, toFollowUpResponse } from './follow-up.mapper.js';
 import { FollowUpsRepository } from './follow-ups.repository.js';
 import { calendarOwner, calendarRows, interactionOf } from './follow-ups.query.js';
 import { addWorkingDays } from './working-days.js';
@@ -49,32 +49,80 @@ export class FollowUpsService {
    * change). The assignee defaults to the caller's user.
    */
   async insert(m: EntityManager, f: NewFollowUp, principal: Principal): Promise<{ id: string; audit: ReturnType<typeof followUpAudit> }> {
+    const v = await this.values(m, f, principal);
+    const r = await this.repo.insert(m, { ...v, interactionId: f.interactionId, contactId: f.contactId, eventId: f.eventId });
+    return { id: r.id, audit: this.audited(f, v, r) };
+  }
+
+  /**
+   * `insert` as a part of the interaction's composed statement (database/composed-write.ts): the follow-up, its id
+   * made here, is written once per row of `from` (the part writing the interaction). Answers the part, the `fu_*`
+   * columns of the final select, what the audit trail keeps of it (known before anything is written), `row`, which
+   * reads the follow-up back from the statement's answer as `forInteractions` would, and `assigneeToCheck`: an
+   * assignee other than the caller's user, whose existence the statement must check (404 User) before writing.
+   */
+  insertPart(
+    f: NewFollowUp & { interactionId: string; contactId: null },
+    principal: Principal,
+    bind: (value: unknown, cast?: string) => string,
+    from: string,
+    alias: string,
+  ): {
+    id: string;
+    sql: string;
+    columns: string;
+    audit: ReturnType<typeof followUpAudit>;
+    assigneeToCheck: string | null;
+    response: (r: Record<string, unknown>, contactIds: string[], confidentialOf: FollowUpRow['confidential_of']) => FollowUpResponseDto;
+  } {
+    const v = this.stored(f, principal);
+    const id = randomUUID();
+    const part = this.repo.insertPart({ ...v, id, interactionId: f.interactionId, eventId: f.eventId }, bind, from, alias);
+    const audit = this.audited(f, v, { id, version: 1 });
+    return {
+      id,
+      ...part,
+      audit,
+      assigneeToCheck: v.assigneeId && v.assigneeId !== principal.userId ? v.assigneeId : null,
+      response: (r, contactIds, confidentialOf) => {
+        const row = this.repo.insertedRow(r, contactIds, confidentialOf);
+        // The event already holds `audit`: never answer (or commit) a follow-up that differs from it.
+        if (JSON.stringify(followUpAudit(toFollowUpResponse(row))) !== JSON.stringify(audit)) {
+          throw new Error('follow-ups: the row written differs from the one audited');
+        }
+        return toFollowUpResponse(row, principal);
+      },
+    };
+  }
+
+  /** A new follow-up's stored values: the assignee (default the caller's user; another must exist), the due date. */
+  private async values(m: EntityManager, f: NewFollowUp, principal: Principal) {
+    const v = this.stored(f, principal);
+    if (v.assigneeId && v.assigneeId !== principal.userId) await this.assertUser(m, v.assigneeId);
+    return v;
+  }
+
+  private stored(f: NewFollowUp, principal: Principal) {
     const assigneeId = f.assigneeId === undefined ? principal.userId : f.assigneeId;
-    if (assigneeId && assigneeId !== principal.userId) await this.assertUser(m, assigneeId);
     const dueAt = f.dueAt ? new Date(f.dueAt) : addWorkingDays(f.from, this.config.followUpDays);
-    const r = await this.repo.insert(m, {
-      interactionId: f.interactionId,
-      contactId: f.contactId,
-      eventId: f.eventId,
-      dueAt,
-      assigneeId,
-      note: f.note ?? null,
-      createdBy: actorIdOf(principal),
-    });
-    const audit = {
+    return { dueAt, assigneeId, note: f.note ?? null, createdBy: actorIdOf(principal) };
+  }
+
+  /** What the audit trail keeps of a new follow-up. */
+  private audited(f: NewFollowUp, v: { dueAt: Date; assigneeId: string | null }, r: { id: string; version: number }) {
+    return {
       id: r.id,
       interactionId: f.interactionId,
       contactId: f.contactId,
       eventId: f.eventId,
-      dueAt: dueAt.toISOString(),
-      assigneeId,
+      dueAt: v.dueAt.toISOString(),
+      assigneeId: v.assigneeId,
       status: 'open' as const,
       completedAt: null,
       completedBy: null,
       hasNote: f.note !== undefined && f.note !== null,
       version: r.version,
     };
-    return { id: r.id, audit };
   }
 
   async create(dto: CreateFollowUpDto, principal: Principal): Promise<FollowUpResponseDto> {

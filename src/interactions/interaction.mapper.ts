@@ -78,7 +78,10 @@ export function toInteractionResponse(r: InteractionRow, p: Principal, followUps
  * What the audit trail keeps of an interaction: ids, type, time and flags, never the summary (an
  * interaction may concern several people, so its events carry no single contactId to seal under).
  */
-export const interactionAudit = (r: InteractionRow) => ({
+export const interactionAudit = (
+  r: Pick<InteractionRow, 'id' | 'type' | 'occurred_at' | 'contact_ids' | 'organisation_ids' | 'participant_ids' | 'event_id' | 'reciprocity'
+    | 'confidential' | 'competition_sensitive' | 'review_status' | 'author_id' | 'flags' | 'topics' | 'archived_at' | 'version'>,
+) => ({
   id: r.id,
   type: r.type,
   occurredAt: iso(r.occurred_at),

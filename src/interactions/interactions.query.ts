@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { preparedRowsIn } from '../database/prepared.js';
 import { queryRows } from '../database/sql.js';
 
 /**
@@ -44,19 +43,25 @@ const flagsOf = (r: { coi: boolean; nr: boolean }): string[] => [
 ];
 
 /**
- * The first unknown reference of $1 contacts, $2 organisations, $3 users, $4 the event (contacts first; erased
- * contacts count as unknown): one row `(o, kind, id)` or none.
+ * The first unknown reference of the contacts, organisations, users (uuid[] placeholders), the event and then a
+ * follow-up's assignee (uuid placeholders or NULL), contacts first; erased contacts count as unknown: one row
+ * `(o, kind, id)` or none.
  */
-const FIRST_MISSING = `SELECT * FROM (
-       SELECT 1 AS o, 'Contact' AS kind, x::text AS id FROM unnest($1::uuid[]) x
+const firstMissing = (contacts: string, organisations: string, users: string, event: string, assignee = 'NULL') => `SELECT * FROM (
+       SELECT 1 AS o, 'Contact' AS kind, x::text AS id FROM unnest(${contacts}::uuid[]) x
         WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = x AND c.erased_at IS NULL)
        UNION ALL
-       SELECT 2, 'Organisation', x::text FROM unnest($2::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = x)
+       SELECT 2, 'Organisation', x::text FROM unnest(${organisations}::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = x)
        UNION ALL
-       SELECT 3, 'User', x::text FROM unnest($3::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = x)
+       SELECT 3, 'User', x::text FROM unnest(${users}::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = x)
        UNION ALL
-       SELECT 4, 'Event', $4::text WHERE $4::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = $4::uuid)
+       SELECT 4, 'Event', ${event}::text WHERE ${event}::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = ${event}::uuid)${
+         assignee === 'NULL' ? '' : `
+       UNION ALL
+       SELECT 5, 'User', ${assignee}::text WHERE ${assignee}::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = ${assignee}::uuid)`}
      ) s ORDER BY o LIMIT 1`;
+
+const FIRST_MISSING = firstMissing('$1', '$2', '$3', '$4');
 
 /** The interaction's flags (see {@link flagColumns}). */
 export async function interactionFlags(m: EntityManager, f: FlagInput): Promise<string[]> {
@@ -81,19 +86,17 @@ export const withPeopleOfOrganisation = (p: string) =>
   `i.id IN (SELECT ic.interaction_id FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id WHERE c.organisation_id = ${p})`;
 
 /**
- * `firstMissingReference` and `interactionFlags` in one round trip (a new interaction needs both; the flags are
- * thrown away when a reference is missing), from the same SQL parts as theirs.
+ * For a statement composed of several owners' parts (database/composed-write.ts): `referencesAndFlags` as a part
+ * (placeholders bound by the caller; a follow-up's assignee is checked last) answering one row: `missing_kind` and `missing_id` (null when every reference
+ * exists) and `flags`, the interaction's flags as a text[] in the order `flagsOf` gives them. Read-only.
  */
-export async function referencesAndFlags(
-  m: EntityManager,
-  r: References,
-  f: FlagInput,
-): Promise<{ missing?: { kind: string; id: string }; flags: string[] }> {
-  const [row] = await preparedRowsIn<{ kind: string | null; id: string | null; coi: boolean; nr: boolean }>(
-    m,
-    `WITH missing AS (${FIRST_MISSING})
-     SELECT (SELECT kind FROM missing) AS kind, (SELECT id FROM missing) AS id, ${flagColumns('$5', '$6', '$7', '$8')}`,
-    [r.contactIds, r.organisationIds, r.userIds, r.eventId, f.staffIds, f.organisationIds, f.contactIds, f.eventId],
-  );
-  return { missing: row.kind && row.id ? { kind: row.kind, id: row.id } : undefined, flags: flagsOf(row) };
+export function referencesAndFlagsPart(
+  r: { contactIds: string; organisationIds: string; userIds: string; eventId: string; followUpAssigneeId: string },
+  f: { staffIds: string; organisationIds: string; contactIds: string; eventId: string },
+): string {
+  return `WITH missing AS (${firstMissing(r.contactIds, r.organisationIds, r.userIds, r.eventId, r.followUpAssigneeId)}),
+          flag AS (SELECT ${flagColumns(f.staffIds, f.organisationIds, f.contactIds, f.eventId)})
+     SELECT (SELECT kind FROM missing) AS missing_kind, (SELECT id FROM missing) AS missing_id,
+            array_remove(ARRAY[CASE WHEN flag.coi THEN 'conflict_of_interest' END, CASE WHEN flag.nr THEN 'not_representative' END], NULL)::text[] AS flags
+       FROM flag`;
 }

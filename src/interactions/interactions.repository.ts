@@ -88,19 +88,22 @@ export class InteractionsRepository {
   }
 
   /**
-   * For a statement composed of several owners' parts (database/composed-write.ts): a new interaction (part `i`)
-   * and its links (parts `ic`, `io`, `ip`), and the select answering its row exactly as `findRow` reads it (the
-   * link arrays from the ids written, sorted by PostgreSQL as `findRow` sorts them).
+   * For a statement composed of several owners' parts (database/composed-write.ts): a new interaction (part `i`,
+   * its id made by the caller) written once per row of `source.from` that meets `source.where` (the checks of the
+   * statement), with `source.flags` (an SQL text[] over it) as its flags; its links (parts `ic`, `io`, `ip`); and
+   * the columns answering its row exactly as `findRow` reads it (the link arrays from the ids written, sorted by
+   * PostgreSQL as `findRow` sorts them), null columns when it was not written.
    */
   insertParts(
-    i: NewInteraction,
+    i: Omit<NewInteraction, 'flags'> & { id: string },
+    source: { from: string; where: string; flags: string },
     links: { contactIds: string; organisationIds: string; participantIds: string },
     bind: (value: unknown, cast?: string) => string,
-  ): { parts: SqlPart[]; select: string } {
+  ): { parts: SqlPart[]; columns: string } {
     const values = [
-      bind(i.type, 'text'), bind(i.occurredAt, 'timestamptz'), bind(i.summary, 'text'), bind(i.authorId, 'uuid'),
+      bind(i.id, 'uuid'), bind(i.type, 'text'), bind(i.occurredAt, 'timestamptz'), bind(i.summary, 'text'), bind(i.authorId, 'uuid'),
       bind(i.authorCredentialId, 'uuid'), bind(i.eventId, 'uuid'), bind(i.reciprocity, 'text'), bind(i.confidential, 'boolean'),
-      bind(i.competitionSensitive, 'boolean'), bind(i.competitionSensitive ? 'pending' : null, 'text'), bind(i.flags, 'text[]'),
+      bind(i.competitionSensitive, 'boolean'), bind(i.competitionSensitive ? 'pending' : null, 'text'), source.flags,
       bind(i.topics, 'text[]'),
     ];
     const { contactIds, organisationIds, participantIds } = links;
@@ -108,19 +111,18 @@ export class InteractionsRepository {
       parts: [
         {
           name: 'i',
-          sql: `INSERT INTO interactions (type, occurred_at, summary, author_id, author_credential_id, event_id, reciprocity,
+          sql: `INSERT INTO interactions (id, type, occurred_at, summary, author_id, author_credential_id, event_id, reciprocity,
                                    confidential, competition_sensitive, review_status, flags, topics)
-         VALUES (${values.join(', ')}) RETURNING *`,
+         SELECT ${values.join(', ')} FROM ${source.from} WHERE ${source.where} RETURNING *`,
         },
         { name: 'ic', sql: `INSERT INTO interaction_contacts (interaction_id, contact_id) SELECT i.id, x FROM i, unnest(${contactIds}) x` },
         { name: 'io', sql: `INSERT INTO interaction_organisations (interaction_id, organisation_id) SELECT i.id, x FROM i, unnest(${organisationIds}) x` },
         { name: 'ip', sql: `INSERT INTO interaction_participants (interaction_id, user_id) SELECT i.id, x FROM i, unnest(${participantIds}) x` },
       ],
-      select: `SELECT ${OWN_COLUMNS},
+      columns: `${OWN_COLUMNS},
          ARRAY(SELECT x::text FROM unnest(${contactIds}) x ORDER BY 1) AS contact_ids,
          ARRAY(SELECT x::text FROM unnest(${organisationIds}) x ORDER BY 1) AS organisation_ids,
-         ARRAY(SELECT x::text FROM unnest(${participantIds}) x ORDER BY 1) AS participant_ids
-       FROM i`,
+         ARRAY(SELECT x::text FROM unnest(${participantIds}) x ORDER BY 1) AS participant_ids`,
     };
   }
 

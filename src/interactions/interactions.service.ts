@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AuditInput, AuditService } from '../audit/audit.service.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/role.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/errors/domain.error.js';
 import { assertIfMatch, IfMatch } from '../common/http/etag.js';
@@ -14,8 +15,11 @@ import { CreateInteractionDto, ReviewDecisionDto, UpdateInteractionDto } from '.
 import { ListInteractionsQueryDto } from './dto/interaction-query.dto.js';
 import { InteractionResponseDto } from './dto/interaction.response.dto.js';
 import { interactionAudit, InteractionRow, isAuthor, toInteractionResponse } from './interaction.mapper.js';
-import { firstMissingReference, interactionFlags, referencesAndFlags } from './interactions.query.js';
+import { firstMissingReference, interactionFlags, referencesAndFlagsPart } from './interactions.query.js';
 import { InteractionFilter, InteractionsRepository } from './interactions.repository.js';
+
+/** Ids as PostgreSQL sorts them as text (lower-case uuids: the code-unit order), as every read answers links. */
+const sortedIds = (ids: readonly string[]) => ids.map((x) => x.toLowerCase()).sort();
 
 @Injectable()
 export class InteractionsService {
@@ -34,51 +38,95 @@ export class InteractionsService {
     const organisationIds = dto.organisationIds ?? [];
     const participantIds = (dto.participantIds ?? []).filter((u) => u !== p.userId);
     const eventId = dto.eventId ?? null;
-    // References and flags in one round trip; the interaction and its links in one statement that answers its row.
-    const { missing, flags } = await referencesAndFlags(
-      m,
-      { contactIds: dto.contactIds, organisationIds, userIds: participantIds, eventId },
-      { staffIds: [...(p.userId ? [p.userId] : []), ...participantIds], organisationIds, contactIds: dto.contactIds, eventId },
-    );
-    if (missing) throw new NotFoundError(missing.kind, missing.id);
     const occurredAt = new Date(dto.occurredAt);
     const sensitive = dto.competitionSensitive ?? false;
-    // The interaction, its links and its contacts' last_interaction_at (monotonic on create, so concurrent writers for
-    // the same contact never lower it) in one statement that answers the interaction's row.
+    // One statement (issue 11), composed from each owner's part (database/composed-write.ts): the reference check
+    // and flags (w_check), then, only when every reference exists, the interaction, its links, its contacts'
+    // last_interaction_at (monotonic on create, so concurrent writers for the same contact never lower it), its
+    // follow-up and the audit events of both. The ids are made here, so the events are known before anything is
+    // written (the flags, which the statement computes, are merged into the interaction's event by the statement);
+    // it writes all of it or nothing, and answers the check, the interaction's row and its follow-up's. Without an
+    // Idempotency-Key it is autocommitted (SINGLE_STATEMENT_KEY on the route).
+    const id = randomUUID();
+    const interaction = {
+      id,
+      type: dto.type,
+      occurredAt,
+      summary: dto.summary,
+      authorId: p.userId ?? null,
+      authorCredentialId: p.credentialId,
+      eventId,
+      reciprocity: dto.reciprocity ?? null,
+      confidential: dto.confidential ?? false,
+      competitionSensitive: sensitive,
+      topics: dto.topics ?? [],
+    };
+    const predicted = {
+      id,
+      type: interaction.type,
+      occurred_at: occurredAt,
+      contact_ids: sortedIds(dto.contactIds),
+      organisation_ids: sortedIds(organisationIds),
+      participant_ids: sortedIds(participantIds),
+      event_id: eventId,
+      reciprocity: interaction.reciprocity,
+      confidential: interaction.confidential,
+      competition_sensitive: sensitive,
+      review_status: sensitive ? ('pending' as const) : null,
+      author_id: interaction.authorId,
+      topics: interaction.topics,
+      archived_at: null,
+      version: 1,
+    };
+    const { flags: _computed, ...audited } = interactionAudit({ ...predicted, flags: [] });
     const q = new SqlParams();
     const contactIds = q.bind(dto.contactIds, 'uuid[]');
-    const insert = this.repo.insertParts(
-      {
-        type: dto.type,
-        occurredAt,
-        summary: dto.summary,
-        authorId: p.userId,
-        authorCredentialId: p.credentialId,
-        eventId,
-        reciprocity: dto.reciprocity ?? null,
-        confidential: dto.confidential ?? false,
-        competitionSensitive: sensitive,
-        flags,
-        topics: dto.topics ?? [],
-      },
-      { contactIds, organisationIds: q.bind(organisationIds, 'uuid[]'), participantIds: q.bind(participantIds, 'uuid[]') },
+    const links = { contactIds, organisationIds: q.bind(organisationIds, 'uuid[]'), participantIds: q.bind(participantIds, 'uuid[]') };
+    const event = q.bind(eventId, 'uuid');
+    const followUp = dto.followUp
+      ? this.followUps.insertPart(
+          { interactionId: id, contactId: null, eventId, from: occurredAt, dueAt: dto.followUp.dueAt, assigneeId: dto.followUp.assigneeId, note: dto.followUp.note },
+          p,
+          q.bind,
+          'i',
+          'f',
+        )
+      : undefined;
+    const check = referencesAndFlagsPart(
+      { ...links, userIds: links.participantIds, eventId: event, followUpAssigneeId: q.bind(followUp?.assigneeToCheck ?? null, 'uuid') },
+      { staffIds: q.bind([...(p.userId ? [p.userId] : []), ...participantIds], 'uuid[]'), organisationIds: links.organisationIds, contactIds, eventId: event },
+    );
+    const insert = this.repo.insertParts(interaction, { from: 'w_check', where: 'w_check.missing_kind IS NULL', flags: 'w_check.flags' }, links, q.bind);
+    // Only when the interaction was written (`i` has its row): contacts touched as of its time.
+    const touch = { name: 'touched', sql: this.contacts.touchLastInteractionPart(`(SELECT ${contactIds} FROM i)::uuid[]`, q.bind(occurredAt, 'timestamptz')) };
+    const events = this.audit.eventsPart(
+      m,
+      [
+        {
+          input: { action: 'create', entityType: 'interaction', entityId: id, subjects: predicted.contact_ids, after: audited },
+          from: 'i',
+          afterMerge: `jsonb_build_object('flags', i.flags)`,
+        },
+        ...(followUp
+          ? [{ input: { action: 'create', entityType: 'follow_up', entityId: followUp.id, subjects: dto.contactIds, after: followUp.audit }, from: 'f' }]
+          : []),
+      ],
       q.bind,
     );
-    const touch = { name: 'touched', sql: this.contacts.touchLastInteractionPart(contactIds, q.bind(occurredAt, 'timestamptz')) };
-    const [row] = await runComposed<InteractionRow>(m, composeWith([...insert.parts, touch], insert.select), q);
-    const id = row.id;
-    const audits: AuditInput[] = [];
-    if (dto.followUp) {
-      const f = await this.followUps.insert(
-        m,
-        { interactionId: id, contactId: null, eventId, from: occurredAt, dueAt: dto.followUp.dueAt, assigneeId: dto.followUp.assigneeId, note: dto.followUp.note },
-        p,
-      );
-      audits.push({ action: 'create', entityType: 'follow_up', entityId: f.id, subjects: dto.contactIds, after: f.audit });
+    const parts = [{ name: 'w_check', sql: check }, ...insert.parts, touch, ...(followUp ? [{ name: 'f', sql: followUp.sql }] : []), { name: 'audited', sql: events.sql }];
+    const select = `SELECT w_check.missing_kind, w_check.missing_id, ${insert.columns}${followUp ? `, ${followUp.columns}` : ''}
+       FROM w_check LEFT JOIN i ON true${followUp ? ' LEFT JOIN f ON true' : ''}`;
+    const [row] = await runComposed<InteractionRow & Record<string, unknown> & { missing_kind: string | null; missing_id: string | null }>(m, composeWith(parts, select), q);
+    if (row.missing_kind) throw new NotFoundError(row.missing_kind, row.missing_id!);
+    events.written();
+    if (JSON.stringify(interactionAudit(row)) !== JSON.stringify(interactionAudit({ ...predicted, flags: row.flags }))) {
+      // The event already holds what was predicted: never answer (or commit) an interaction that differs from it.
+      throw new Error('interactions: the row written differs from the one audited');
     }
-    audits.unshift({ action: 'create', entityType: 'interaction', entityId: id, subjects: row.contact_ids, after: interactionAudit(row) });
-    await this.audit.recordMany(audits);
-    return this.respond(m, row, p);
+    const confidentialOf = row.confidential
+      ? { authorId: row.author_id, authorCredentialId: row.author_credential_id, participantIds: row.participant_ids }
+      : null;
+    return toInteractionResponse(row, p, followUp ? [followUp.response(row, row.contact_ids, confidentialOf)] : []);
   }
 
   async findOne(id: string, p: Principal): Promise<InteractionResponseDto> {

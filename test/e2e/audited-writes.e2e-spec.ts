@@ -5,7 +5,8 @@ import { createTestApp, TestApp } from '../setup/test-app.js';
 
 /**
  * Issue 11, audited single writes: POST /contacts writes the reference and suppression checks, the contact, its new
- * data key and its audit event in one composed statement, and POST /interactions its row and links in one. The
+ * data key and its audit event in one composed statement, and POST /interactions its row, links, contacts'
+ * last_interaction_at, follow-up and the audit events of both in one (autocommitted without an Idempotency-Key). The
  * change and its event commit together or not at all, the answers are those of before, and the event's personal
  * values are sealed under the new contact's key (crypto-shredded by erasure).
  */
@@ -172,5 +173,135 @@ describe('Audited single writes', () => {
     const nf = await t.api(writer).post('/interactions', { type: 'call', occurredAt: '2026-11-02T10:00:00.000Z', summary: 'x', contactIds: [ids[0], missing] }).expect(404);
     expect(nf.body.detail).toContain(missing);
     expect(await count('SELECT count(*) AS n FROM interactions')).toBe(before);
+  });
+  describe('POST /interactions with a follow-up', () => {
+    let writer: string;
+    let writerId: string;
+    let other: { id: string; key: string };
+    const ids: string[] = [];
+    const body = (extra: Record<string, unknown> = {}) => ({
+      type: 'meeting',
+      occurredAt: '2026-11-03T10:00:00.000Z',
+      summary: 'Atomic',
+      contactIds: [...ids].reverse(),
+      followUp: { note: 'Send the slides', dueAt: '2099-11-10T10:00:00.000Z' },
+      ...extra,
+    });
+    const written = async (summary: string) => ({
+      interactions: await count('SELECT count(*) AS n FROM interactions WHERE summary = $1', [summary]),
+      followUps: await count('SELECT count(*) AS n FROM follow_ups'),
+      links: await count('SELECT count(*) AS n FROM interaction_contacts'),
+      events: await count('SELECT count(*) AS n FROM audit_events'),
+      touched: await count('SELECT count(*) AS n FROM contacts WHERE id = ANY($1::uuid[]) AND last_interaction_at IS NOT NULL', [ids]),
+    });
+
+    beforeAll(async () => {
+      const u = (await t.api(t.adminKey).post('/users', { name: 'Atomic Writer', email: 'atomic-writer@example.test', role: 'staff' }).expect(201)).body;
+      writerId = u.id;
+      writer = (await t.api(t.adminKey).post('/api-keys', { name: 'atomic', role: 'staff', userId: u.id }).expect(201)).body.key;
+      const o = (await t.api(t.adminKey).post('/users', { name: 'Other Staff', email: 'other-staff@example.test', role: 'staff' }).expect(201)).body;
+      other = { id: o.id, key: (await t.api(t.adminKey).post('/api-keys', { name: 'other', role: 'staff', userId: o.id }).expect(201)).body.key };
+      for (let n = 0; n < 5; n++) ids.push((await t.api(staff).post('/contacts', { givenName: 'A', familyName: `Tomic${n}` }).expect(201)).body.id);
+    });
+
+    it('should write the interaction, its follow-up and both events together, and answer what a read answers', async () => {
+      const res = await t.api(writer).post('/interactions', body({ participantIds: [other.id], confidential: true })).expect(201);
+      const i = res.body;
+      expect(res.headers.etag).toBe('"1"');
+      expect(i).toMatchObject({ contactIds: [...ids].sort(), participantIds: [other.id], authorId: writerId, confidential: true, version: 1 });
+      expect(i.followUps).toEqual([
+        expect.objectContaining({ interactionId: i.id, contactIds: [...ids].sort(), assigneeId: writerId, note: 'Send the slides', noteHidden: false, status: 'open', overdue: false, version: 1 }),
+      ]);
+      // The answer is the stored row, with its follow-up, for the author.
+      expect((await t.api(writer).get(`/interactions/${i.id}`).expect(200)).body).toEqual(i);
+      const f = i.followUps[0];
+      const events = await t.sql<{ entity_type: string; entity_id: string; action: string; subject_contact_ids: string[]; after: Record<string, unknown> }>(
+        `SELECT entity_type, entity_id, action, subject_contact_ids, after FROM audit_events WHERE entity_id IN ($1, $2) ORDER BY written_seq`,
+        [i.id, f.id],
+      );
+      // Interaction first, then its follow-up, as before.
+      expect(events.map((e) => [e.entity_type, e.entity_id, e.action])).toEqual([
+        ['interaction', i.id, 'create'],
+        ['follow_up', f.id, 'create'],
+      ]);
+      expect(events[0].subject_contact_ids).toEqual([...ids].sort());
+      expect(events[0].after).toEqual({
+        id: i.id, type: 'meeting', occurredAt: i.occurredAt, contactIds: i.contactIds, organisationIds: [], participantIds: [other.id],
+        eventId: null, reciprocity: null, confidential: true, competitionSensitive: false, reviewStatus: null, authorId: writerId,
+        flags: [], topics: [], archivedAt: null, version: 1,
+      });
+      expect(events[1].after).toEqual({
+        id: f.id, interactionId: i.id, contactId: null, eventId: null, dueAt: f.dueAt, assigneeId: writerId, status: 'open',
+        completedAt: null, completedBy: null, hasNote: true, version: 1,
+      });
+      await sealer.sealPending();
+      expect((await t.api(compliance).get('/audit-events/verify').expect(200)).body.valid).toBe(true);
+    });
+
+    it('should write nothing at all when the follow-up\'s audit event cannot be written', async () => {
+      const before = await written('Refused');
+      await t.sql(`CREATE FUNCTION test_refuse_follow_up_event() RETURNS trigger LANGUAGE plpgsql AS $$
+                   BEGIN RAISE EXCEPTION 'audit insert refused by the test'; END $$`);
+      await t.sql(`CREATE TRIGGER test_refuse_follow_up_event BEFORE INSERT ON audit_events FOR EACH ROW
+                   WHEN (NEW.entity_type = 'follow_up' AND NEW.action = 'create') EXECUTE FUNCTION test_refuse_follow_up_event()`);
+      try {
+        const fresh: string[] = [];
+        for (let n = 0; n < 2; n++) fresh.push((await t.api(staff).post('/contacts', { givenName: 'Un', familyName: `Touched${n}` }).expect(201)).body.id);
+        await t.api(writer).post('/interactions', body({ summary: 'Refused', contactIds: fresh })).expect(500);
+        // With an Idempotency-Key (the request's transaction) just the same.
+        await t.api(writer).post('/interactions', body({ summary: 'Refused', contactIds: fresh })).set('Idempotency-Key', 'refused-1').expect(500);
+        expect(await count('SELECT count(*) AS n FROM contacts WHERE id = ANY($1::uuid[]) AND last_interaction_at IS NOT NULL', [fresh])).toBe(0);
+      } finally {
+        await t.sql('DROP TRIGGER test_refuse_follow_up_event ON audit_events');
+        await t.sql('DROP FUNCTION test_refuse_follow_up_event()');
+      }
+      const after = await written('Refused');
+      expect(after.interactions).toBe(0);
+      expect(after.followUps).toBe(before.followUps);
+      expect(after.links).toBe(before.links);
+      // Only the two contacts made above were audited.
+      expect(after.events).toBe(before.events + 2);
+      // And the same request succeeds once the event can be written.
+      await t.api(writer).post('/interactions', body({ summary: 'Refused' })).expect(201);
+    });
+
+    it('should answer an unknown follow-up assignee with 404, writing nothing; another assignee is checked and kept', async () => {
+      const before = await written('Assignee');
+      const unknown = '00000000-0000-4000-8000-000000000003';
+      const nf = await t.api(writer).post('/interactions', body({ summary: 'Assignee', followUp: { assigneeId: unknown } })).expect(404);
+      expect(nf.body.detail).toContain(unknown);
+      expect(await written('Assignee')).toEqual(before);
+      const res = await t.api(writer).post('/interactions', body({ summary: 'Assignee', followUp: { assigneeId: other.id.toUpperCase() } })).expect(201);
+      expect(res.body.followUps[0]).toMatchObject({ assigneeId: other.id, note: null, noteHidden: false });
+      expect((await t.api(writer).get(`/interactions/${res.body.id}`).expect(200)).body).toEqual(res.body);
+    });
+
+    it('should check the references first (contacts before the assignee), and audit the flags the statement computed', async () => {
+      const unknown = '00000000-0000-4000-8000-000000000004';
+      const unknownUser = '00000000-0000-4000-8000-000000000005';
+      const both = await t.api(writer).post('/interactions', body({ summary: 'Order', contactIds: [ids[0], unknown], followUp: { assigneeId: unknownUser } })).expect(404);
+      expect(both.body.detail).toContain(unknown);
+      expect(await count(`SELECT count(*) AS n FROM interactions WHERE summary = 'Order'`)).toBe(0);
+
+      const rival = (await t.api(staff).post('/organisations', { name: 'Rival Atomic' }).expect(201)).body;
+      await t.api(writer).post(`/users/${writerId}/conflicts`, { organisationId: rival.id }).expect(201);
+      const res = await t.api(writer).post('/interactions', body({ summary: 'Flagged', organisationIds: [rival.id] })).expect(201);
+      expect(res.body.flags).toEqual(['conflict_of_interest']);
+      expect((await t.api(writer).get(`/interactions/${res.body.id}`).expect(200)).body).toEqual(res.body);
+      const [event] = await t.sql<{ after: Record<string, unknown> }>(
+        `SELECT after FROM audit_events WHERE entity_type = 'interaction' AND entity_id = $1`, [res.body.id]);
+      expect(event.after).toMatchObject({ id: res.body.id, flags: ['conflict_of_interest'], organisationIds: [rival.id], version: 1 });
+      await sealer.sealPending();
+      expect((await t.api(compliance).get('/audit-events/verify').expect(200)).body.valid).toBe(true);
+    });
+
+    it('should replay an Idempotency-Key with the same interaction and follow-up, written once', async () => {
+      const first = await t.api(writer).post('/interactions', body({ summary: 'Idempotent' })).set('Idempotency-Key', 'interaction-1').expect(201);
+      const again = await t.api(writer).post('/interactions', body({ summary: 'Idempotent' })).set('Idempotency-Key', 'interaction-1').expect(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body).toEqual(first.body);
+      expect(await count(`SELECT count(*) AS n FROM interactions WHERE summary = 'Idempotent'`)).toBe(1);
+      expect(await count('SELECT count(*) AS n FROM audit_events WHERE entity_id IN ($1, $2)', [first.body.id, first.body.followUps[0].id])).toBe(2);
+    });
   });
 });
