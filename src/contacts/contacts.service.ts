@@ -144,7 +144,8 @@ export class ContactsService {
     if (r.suppressed) throw this.suppressions.suppressedError();
     const written = toContactResponse(r);
     if (JSON.stringify(written) !== JSON.stringify(created)) {
-      // The event already holds `created`: never answer (or commit) a contact that differs from its audit event.
+      // The event already holds `created`: never answer a contact that differs from its audit event (a bug; in a
+      // transaction it also rolls back, an autocommitted statement has committed: the 500 and its log tell).
       throw new Error('contacts: the row written differs from the one audited');
     }
     return written;

@@ -86,7 +86,7 @@ export class FollowUpsService {
       assigneeToCheck: v.assigneeId && v.assigneeId !== principal.userId ? v.assigneeId : null,
       response: (r, contactIds, confidentialOf) => {
         const row = this.repo.insertedRow(r, contactIds, confidentialOf);
-        // The event already holds `audit`: never answer (or commit) a follow-up that differs from it.
+        // The event already holds `audit`: never answer a follow-up that differs from it (a bug, see interactions).
         if (JSON.stringify(followUpAudit(toFollowUpResponse(row))) !== JSON.stringify(audit)) {
           throw new Error('follow-ups: the row written differs from the one audited');
         }

@@ -120,7 +120,8 @@ export class InteractionsService {
     if (row.missing_kind) throw new NotFoundError(row.missing_kind, row.missing_id!);
     events.written();
     if (JSON.stringify(interactionAudit(row)) !== JSON.stringify(interactionAudit({ ...predicted, flags: row.flags }))) {
-      // The event already holds what was predicted: never answer (or commit) an interaction that differs from it.
+      // The event already holds what was predicted: never answer an interaction that differs from it (a bug; in a
+      // transaction it also rolls back, an autocommitted statement has committed: the 500 and its log tell).
       throw new Error('interactions: the row written differs from the one audited');
     }
     const confidentialOf = row.confidential
