@@ -101,8 +101,10 @@ const SINGLE_SQL = (mode: GateMode) => `
     ${mode === 'bases' ? 'LEFT JOIN legal_bases b ON b.contact_id = c.id AND b.purpose_id = $2 AND b.ended_at IS NULL' : ''}
    WHERE c.id = $1 ${mode === 'none' ? 'AND $2::uuid IS NOT NULL' : ''}`;
 
-/** Each mode's text built once: the hot path neither rebuilds nor rehashes it (statement names are by text). */
-const SINGLE_TEXT: Record<GateMode, string> = { consents: SINGLE_SQL('consents'), bases: SINGLE_SQL('bases'), none: SINGLE_SQL('none') };
+/** Each mode's text built once: a check neither rebuilds nor rehashes it (statement names are by text). */
+const byMode = (sql: (mode: GateMode) => string): Record<GateMode, string> => ({ consents: sql('consents'), bases: sql('bases'), none: sql('none') });
+const SINGLE_TEXT = byMode(SINGLE_SQL);
+const GATE_TEXT = byMode(GATE_SQL);
 
 export interface SingleRow {
   erased: boolean;
@@ -132,7 +134,7 @@ export class ConsentGateQuery {
 
   /** What the decision needs for a set of distinct, lower-case contact ids (one row; see {@link BulkGateRow}). */
   async many(mode: GateMode, contactIds: readonly string[], purposeId: string): Promise<BulkGateRow> {
-    const [row] = await this.prepared<BulkGateRow>(GATE_SQL(mode), [uuidArrayParam(contactIds), purposeId]);
+    const [row] = await this.prepared<BulkGateRow>(GATE_TEXT[mode], [uuidArrayParam(contactIds), purposeId]);
     return row;
   }
 

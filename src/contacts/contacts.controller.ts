@@ -11,7 +11,6 @@ import {
   Query,
   Req,
   Res,
-  SetMetadata,
   UseInterceptors,
 } from '@nestjs/common';
 import {
@@ -35,7 +34,7 @@ import { ProblemDto } from '../common/errors/problem.js';
 import { type IfMatch, IfMatchHeader } from '../common/http/etag.js';
 import { Page, PageOf, PageQueryDto } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/uuid-param.dto.js';
-import { SINGLE_STATEMENT_KEY } from '../database/request.interceptor.js';
+import { SingleStatement } from '../database/request.interceptor.js';
 import { AffiliationsService } from './affiliations.service.js';
 import { RejectConsentFieldsInterceptor } from './consent-fields.interceptor.js';
 import { ContactImportService, ImportFormat } from './contact-import.service.js';
@@ -89,7 +88,7 @@ export class ContactsController {
   @Post()
   @Access('staff')
   @UseInterceptors(RejectConsentFieldsInterceptor)
-  @SetMetadata(SINGLE_STATEMENT_KEY, true) // ContactsService.create writes contact, key and audit event in one statement
+  @SingleStatement() // ContactsService.create writes contact, key and audit event in one statement
   create(@Body() dto: CreateContactDto): Promise<ContactResponseDto> {
     return this.contacts.create(dto);
   }

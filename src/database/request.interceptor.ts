@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor, RequestMethod, StreamableFile } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor, RequestMethod, SetMetadata, StreamableFile } from '@nestjs/common';
 import { HTTP_CODE_METADATA, INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
@@ -18,6 +18,8 @@ export const NO_TRANSACTION_KEY = 'rapport:no-transaction';
  * change. Only for handlers that issue exactly one writing statement on every path.
  */
 export const SINGLE_STATEMENT_KEY = 'rapport:single-statement';
+/** Marks a handler {@link SINGLE_STATEMENT_KEY}. */
+export const SingleStatement = () => SetMetadata(SINGLE_STATEMENT_KEY, true);
 const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 type Req = Request & { id: string; user?: Principal };

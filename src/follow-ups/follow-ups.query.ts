@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/sql.js';
+import type { FollowUpRow } from './follow-up.mapper.js';
 
 /**
  * Read-only SQL of follow-ups that joins other owners' tables: a follow-up shows the contacts of its interaction
@@ -7,11 +8,27 @@ import { queryRows } from '../database/sql.js';
  * (contacts/) and its owner (users/), an export covers the interactions the contact's consents name (consent/). Nothing here writes; follow_ups itself is written by FollowUpsRepository.
  */
 
+/** A follow-up's own columns as {@link FollowUpRow} names them (what the reads join from its interaction aside). */
+export const FOLLOW_UP_OWN_FIELDS = [
+  'id', 'interaction_id', 'contact_id', 'event_id', 'due_at', 'assignee_id', 'note', 'status', 'completed_at', 'completed_by',
+  'created_by', 'version', 'created_at', 'updated_at', 'due_key', 'overdue',
+] as const satisfies readonly (keyof FollowUpRow)[];
+
+/** The select list of {@link FOLLOW_UP_OWN_FIELDS} over the row alias `a`, each named `prefix` + its field. */
+export function followUpOwnColumns(a: string, prefix = ''): string {
+  const derived: Partial<Record<(typeof FOLLOW_UP_OWN_FIELDS)[number], string>> = {
+    due_key: `${a}.due_at::text`,
+    overdue: `(${a}.status = 'open' AND ${a}.due_at < now())`,
+  };
+  return FOLLOW_UP_OWN_FIELDS.map((c) => {
+    const expr = derived[c];
+    return expr ? `${expr} AS ${prefix}${c}` : prefix ? `${a}.${c} AS ${prefix}${c}` : `${a}.${c}`;
+  }).join(', ');
+}
+
 /** Columns every follow-up read selects (alias `f`). */
 export const FOLLOW_UP_COLUMNS = `
-  f.id, f.interaction_id, f.contact_id, f.event_id, f.due_at, f.assignee_id, f.note, f.status,
-  f.completed_at, f.completed_by, f.created_by, f.version, f.created_at, f.updated_at, f.due_at::text AS due_key,
-  (f.status = 'open' AND f.due_at < now()) AS overdue,
+  ${followUpOwnColumns('f')},
   ARRAY(
     SELECT x FROM (
       SELECT ic.contact_id::text AS x FROM interaction_contacts ic WHERE ic.interaction_id = f.interaction_id

@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/sql.js';
 import type { FollowUpRow } from './follow-up.mapper.js';
-import { concernsContact, FOLLOW_UP_COLUMNS } from './follow-ups.query.js';
+import { concernsContact, FOLLOW_UP_COLUMNS, FOLLOW_UP_OWN_FIELDS, followUpOwnColumns } from './follow-ups.query.js';
+
+/** The prefix of a composed insert's follow-up columns (they sit beside the interaction's in one row). */
+const INSERTED_PREFIX = 'fu_';
 
 export type { FollowUpRow } from './follow-up.mapper.js';
 
@@ -60,12 +63,7 @@ export class FollowUpsRepository {
     return {
       sql: `INSERT INTO follow_ups (id, interaction_id, event_id, due_at, assignee_id, note, created_by)
          SELECT ${values.join(', ')} FROM ${from} RETURNING *`,
-      columns: `${alias}.id AS fu_id, ${alias}.interaction_id AS fu_interaction_id, ${alias}.contact_id AS fu_contact_id,
-         ${alias}.event_id AS fu_event_id, ${alias}.due_at AS fu_due_at, ${alias}.assignee_id AS fu_assignee_id, ${alias}.note AS fu_note,
-         ${alias}.status AS fu_status, ${alias}.completed_at AS fu_completed_at, ${alias}.completed_by AS fu_completed_by,
-         ${alias}.created_by AS fu_created_by, ${alias}.version AS fu_version, ${alias}.created_at AS fu_created_at,
-         ${alias}.updated_at AS fu_updated_at, ${alias}.due_at::text AS fu_due_key,
-         (${alias}.status = 'open' AND ${alias}.due_at < now()) AS fu_overdue`,
+      columns: followUpOwnColumns(alias, INSERTED_PREFIX),
     };
   }
 
@@ -74,26 +72,8 @@ export class FollowUpsRepository {
    * what that read joins from the interaction: its contacts (sorted) and, when confidential, who may read the note.
    */
   insertedRow(r: Record<string, unknown>, contactIds: string[], confidentialOf: FollowUpRow['confidential_of']): FollowUpRow {
-    return {
-      id: r.fu_id as string,
-      interaction_id: r.fu_interaction_id as string | null,
-      contact_id: r.fu_contact_id as string | null,
-      contact_ids: contactIds,
-      event_id: r.fu_event_id as string | null,
-      due_at: r.fu_due_at as Date,
-      assignee_id: r.fu_assignee_id as string | null,
-      note: r.fu_note as string | null,
-      status: r.fu_status as FollowUpRow['status'],
-      overdue: r.fu_overdue as boolean,
-      completed_at: r.fu_completed_at as Date | null,
-      completed_by: r.fu_completed_by as string | null,
-      created_by: r.fu_created_by as string | null,
-      version: r.fu_version as number,
-      created_at: r.fu_created_at as Date,
-      updated_at: r.fu_updated_at as Date,
-      due_key: r.fu_due_key as string,
-      confidential_of: confidentialOf,
-    };
+    const own = Object.fromEntries(FOLLOW_UP_OWN_FIELDS.map((c) => [c, r[INSERTED_PREFIX + c]]));
+    return { ...own, contact_ids: contactIds, confidential_of: confidentialOf } as FollowUpRow;
   }
 
   async findRow(m: EntityManager, id: string): Promise<FollowUpRow | undefined> {

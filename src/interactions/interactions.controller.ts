@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, SetMetadata } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiConflicting, ApiMissing, ApiMissingOrStale } from '../common/http/api-problems.js';
 import { Access } from '../auth/access.decorator.js';
@@ -7,7 +7,7 @@ import type { Principal } from '../auth/role.js';
 import { IfMatchHeader, type IfMatch } from '../common/http/etag.js';
 import { Page, PageOf, PageQueryDto } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/uuid-param.dto.js';
-import { SINGLE_STATEMENT_KEY } from '../database/request.interceptor.js';
+import { SingleStatement } from '../database/request.interceptor.js';
 import { CreateInteractionDto, ReviewDecisionDto, UpdateInteractionDto } from './dto/create-interaction.dto.js';
 import { ListInteractionsQueryDto } from './dto/interaction-query.dto.js';
 import { ContactRelationshipResponseDto, InteractionResponseDto, RelationshipResponseDto } from './dto/interaction.response.dto.js';
@@ -27,7 +27,7 @@ export class InteractionsController {
   @Post()
   @Access('staff')
   @ApiMissing()
-  @SetMetadata(SINGLE_STATEMENT_KEY, true) // InteractionsService.create: checks and writes everything, with its events, in one statement
+  @SingleStatement() // InteractionsService.create: checks and writes everything, with its events, in one statement
   create(@Body() dto: CreateInteractionDto, @CurrentPrincipal() p: Principal): Promise<InteractionResponseDto> {
     return this.interactions.create(dto, p);
   }

@@ -37,10 +37,13 @@ const flagColumns = (staff: string, organisations: string, contacts: string, eve
           SELECT 1 FROM unnest(${staff}::uuid[]) s(u)
            WHERE NOT EXISTS (SELECT 1 FROM event_representatives r WHERE r.event_id = ${event}::uuid AND r.user_id = s.u))) AS nr`;
 
-const flagsOf = (r: { coi: boolean; nr: boolean }): string[] => [
-  ...(r.coi ? ['conflict_of_interest'] : []),
-  ...(r.nr ? ['not_representative'] : []),
-];
+/** Each flag's column of {@link flagColumns}, in the order an interaction lists its flags. */
+const FLAGS = [
+  ['coi', 'conflict_of_interest'],
+  ['nr', 'not_representative'],
+] as const;
+
+const flagsOf = (r: { coi: boolean; nr: boolean }): string[] => FLAGS.filter(([column]) => r[column]).map(([, flag]) => flag);
 
 /**
  * The first unknown reference of the contacts, organisations, users (uuid[] placeholders), the event and then a
@@ -88,7 +91,7 @@ export const withPeopleOfOrganisation = (p: string) =>
 /**
  * For a statement composed of several owners' parts (database/composed-write.ts): `referencesAndFlags` as a part
  * (placeholders bound by the caller; a follow-up's assignee is checked last) answering one row: `missing_kind` and `missing_id` (null when every reference
- * exists) and `flags`, the interaction's flags as a text[] in the order `flagsOf` gives them. Read-only.
+ * exists) and `flags`, the interaction's flags as a text[] in the order of {@link FLAGS}. Read-only.
  */
 export function referencesAndFlagsPart(
   r: { contactIds: string; organisationIds: string; userIds: string; eventId: string; followUpAssigneeId: string },
@@ -97,6 +100,6 @@ export function referencesAndFlagsPart(
   return `WITH missing AS (${firstMissing(r.contactIds, r.organisationIds, r.userIds, r.eventId, r.followUpAssigneeId)}),
           flag AS (SELECT ${flagColumns(f.staffIds, f.organisationIds, f.contactIds, f.eventId)})
      SELECT (SELECT kind FROM missing) AS missing_kind, (SELECT id FROM missing) AS missing_id,
-            array_remove(ARRAY[CASE WHEN flag.coi THEN 'conflict_of_interest' END, CASE WHEN flag.nr THEN 'not_representative' END], NULL)::text[] AS flags
+            array_remove(ARRAY[${FLAGS.map(([column, flag]) => `CASE WHEN flag.${column} THEN '${flag}' END`).join(', ')}], NULL)::text[] AS flags
        FROM flag`;
 }

@@ -28,6 +28,21 @@ describe('Audited single writes', () => {
 
   const count = async (sql: string, params: unknown[] = []) => Number((await t.sql<{ n: string }>(sql, params))[0].n);
 
+  /** Runs `work` while a trigger refuses the audit event of `entityType`'s create (as a failing audit insert would). */
+  async function refusingCreateEvents(entityType: string, work: () => Promise<void>): Promise<void> {
+    const name = `test_refuse_${entityType}_event`;
+    await t.sql(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN RAISE EXCEPTION 'audit insert refused by the test'; END $$`);
+    await t.sql(`CREATE TRIGGER ${name} BEFORE INSERT ON audit_events FOR EACH ROW
+                 WHEN (NEW.entity_type = '${entityType}' AND NEW.action = 'create') EXECUTE FUNCTION ${name}()`);
+    try {
+      await work();
+    } finally {
+      await t.sql(`DROP TRIGGER ${name} ON audit_events`);
+      await t.sql(`DROP FUNCTION ${name}()`);
+    }
+  }
+
   it('should write the contact, its key and its event together; the event is sealed, readable, and shredded by erasure', async () => {
     const org = (await t.api(staff).post('/organisations', { name: 'Composed Ltd' }).expect(201)).body;
     const res = await t
@@ -77,16 +92,9 @@ describe('Audited single writes', () => {
   it('should leave no contact and no key when the audit event cannot be written', async () => {
     const contacts = await count('SELECT count(*) AS n FROM contacts');
     const keys = await count('SELECT count(*) AS n FROM contact_keys');
-    await t.sql(`CREATE FUNCTION test_refuse_contact_event() RETURNS trigger LANGUAGE plpgsql AS $$
-                 BEGIN RAISE EXCEPTION 'audit insert refused by the test'; END $$`);
-    await t.sql(`CREATE TRIGGER test_refuse_contact_event BEFORE INSERT ON audit_events FOR EACH ROW
-                 WHEN (NEW.entity_type = 'contact' AND NEW.action = 'create') EXECUTE FUNCTION test_refuse_contact_event()`);
-    try {
+    await refusingCreateEvents('contact', async () => {
       await t.api(staff).post('/contacts', { givenName: 'No', familyName: 'Event', emails: [{ address: 'no-event@example.test' }] }).expect(500);
-    } finally {
-      await t.sql('DROP TRIGGER test_refuse_contact_event ON audit_events');
-      await t.sql('DROP FUNCTION test_refuse_contact_event()');
-    }
+    });
     expect(await count('SELECT count(*) AS n FROM contacts')).toBe(contacts);
     expect(await count('SELECT count(*) AS n FROM contact_keys')).toBe(keys);
     expect(await count(`SELECT count(*) AS n FROM contacts WHERE search_emails LIKE '%no-event@example.test%'`)).toBe(0);
@@ -240,21 +248,14 @@ describe('Audited single writes', () => {
 
     it('should write nothing at all when the follow-up\'s audit event cannot be written', async () => {
       const before = await written('Refused');
-      await t.sql(`CREATE FUNCTION test_refuse_follow_up_event() RETURNS trigger LANGUAGE plpgsql AS $$
-                   BEGIN RAISE EXCEPTION 'audit insert refused by the test'; END $$`);
-      await t.sql(`CREATE TRIGGER test_refuse_follow_up_event BEFORE INSERT ON audit_events FOR EACH ROW
-                   WHEN (NEW.entity_type = 'follow_up' AND NEW.action = 'create') EXECUTE FUNCTION test_refuse_follow_up_event()`);
-      try {
+      await refusingCreateEvents('follow_up', async () => {
         const fresh: string[] = [];
         for (let n = 0; n < 2; n++) fresh.push((await t.api(staff).post('/contacts', { givenName: 'Un', familyName: `Touched${n}` }).expect(201)).body.id);
         await t.api(writer).post('/interactions', body({ summary: 'Refused', contactIds: fresh })).expect(500);
         // With an Idempotency-Key (the request's transaction) just the same.
         await t.api(writer).post('/interactions', body({ summary: 'Refused', contactIds: fresh })).set('Idempotency-Key', 'refused-1').expect(500);
         expect(await count('SELECT count(*) AS n FROM contacts WHERE id = ANY($1::uuid[]) AND last_interaction_at IS NOT NULL', [fresh])).toBe(0);
-      } finally {
-        await t.sql('DROP TRIGGER test_refuse_follow_up_event ON audit_events');
-        await t.sql('DROP FUNCTION test_refuse_follow_up_event()');
-      }
+      });
       const after = await written('Refused');
       expect(after.interactions).toBe(0);
       expect(after.followUps).toBe(before.followUps);
