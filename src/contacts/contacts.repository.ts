@@ -338,7 +338,13 @@ export class ContactsRepository {
     );
   }
 
-  /** Every likely duplicate pair of live, non-archived contacts, in pair order after `after` (`limit + 1` rows). */
+  /**
+   * Every likely duplicate pair of live, non-archived contacts, in pair order after `after` (`limit + 1` rows).
+   * Set-based, so it stays linear in the number of contacts: pairs sharing an address come from a hash join on the
+   * unnested addresses (not an array-overlap join, which no index serves: a nested loop over every pair of
+   * contacts), and the name similarity is computed once per pair of distinct names within an organisation, then
+   * joined back to the contacts that carry them. Only the page's pairs are joined to their contacts' details.
+   */
   async duplicatePairs(
     m: EntityManager,
     after: [string, string] | undefined,
@@ -347,25 +353,33 @@ export class ContactsRepository {
   ): Promise<DuplicatePairRow[]> {
     const params: unknown[] = [];
     const cond = after
-      ? `WHERE (pair.a_id, pair.b_id) > ($${params.push(after[0])}::uuid, $${params.push(after[1])}::uuid)`
+      ? `WHERE (pairs.a_id, pairs.b_id) > ($${params.push(after[0])}::uuid, $${params.push(after[1])}::uuid)`
       : '';
     return queryRows<DuplicatePairRow>(
       m,
-      `WITH live AS (
-         SELECT id, given_name, family_name, organisation_id, email_addresses, search_name FROM contacts
+      `WITH live AS MATERIALIZED (
+         SELECT id, organisation_id, email_addresses, search_name FROM contacts
          WHERE merged_into_id IS NULL AND erased_at IS NULL AND archived_at IS NULL),
+       addresses AS MATERIALIZED (SELECT id, unnest(email_addresses) AS address FROM live),
+       names AS MATERIALIZED (SELECT DISTINCT organisation_id, search_name FROM live WHERE organisation_id IS NOT NULL),
+       alike AS MATERIALIZED (
+         SELECT x.organisation_id, x.search_name AS name1, y.search_name AS name2
+         FROM names x JOIN names y ON x.organisation_id = y.organisation_id AND x.search_name <= y.search_name
+         WHERE similarity(x.search_name, y.search_name) >= ${nameThreshold}),
        pairs AS (
-         SELECT a.id AS a_id, b.id AS b_id FROM live a JOIN live b ON a.id < b.id AND a.email_addresses && b.email_addresses
+         SELECT a.id AS a_id, b.id AS b_id FROM addresses a JOIN addresses b ON a.address = b.address AND a.id < b.id
          UNION
-         SELECT a.id, b.id FROM live a JOIN live b ON a.id < b.id AND a.organisation_id = b.organisation_id
-           AND a.search_name % b.search_name AND similarity(a.search_name, b.search_name) >= ${nameThreshold})
-       SELECT pair.a_id, a.given_name AS a_given, a.family_name AS a_family, a.organisation_id AS a_org,
-              pair.b_id, b.given_name AS b_given, b.family_name AS b_family, b.organisation_id AS b_org,
+         SELECT least(a.id, b.id), greatest(a.id, b.id) FROM alike s
+           JOIN live a ON a.organisation_id = s.organisation_id AND a.search_name = s.name1
+           JOIN live b ON b.organisation_id = s.organisation_id AND b.search_name = s.name2
+         WHERE a.id <> b.id),
+       page AS (SELECT a_id, b_id FROM pairs ${cond} ORDER BY a_id, b_id LIMIT ${limit + 1})
+       SELECT page.a_id, a.given_name AS a_given, a.family_name AS a_family, a.organisation_id AS a_org,
+              page.b_id, b.given_name AS b_given, b.family_name AS b_family, b.organisation_id AS b_org,
               (a.email_addresses && b.email_addresses) AS same_email,
               round(similarity(a.search_name, b.search_name)::numeric, 4) AS name_score
-       FROM pairs pair JOIN live a ON a.id = pair.a_id JOIN live b ON b.id = pair.b_id
-       ${cond}
-       ORDER BY pair.a_id, pair.b_id LIMIT ${limit + 1}`,
+       FROM page JOIN contacts a ON a.id = page.a_id JOIN contacts b ON b.id = page.b_id
+       ORDER BY page.a_id, page.b_id`,
       params,
     );
   }

@@ -1,3 +1,4 @@
+import { NAME_DUPLICATE_THRESHOLD } from '../../src/contacts/contact-merge.service.js';
 import { createTestApp, TestApp } from '../setup/test-app.js';
 
 describe('Contacts: duplicates and merge', () => {
@@ -73,6 +74,51 @@ describe('Contacts: duplicates and merge', () => {
     );
     expect(pairs).toEqual(expect.arrayContaining([[a.id, b.id].sort().join(), [a.id, c.id].sort().join()]));
     expect(all.body).toHaveProperty('nextCursor');
+  });
+
+  it('should list every duplicate pair of the workspace, page by page, as the pairwise comparison finds them', async () => {
+    const org2 = (await t.api(staff).post('/organisations', { name: 'Pairs GmbH' }).expect(201)).body.id;
+    await create({ givenName: 'Annegret', familyName: 'Bergmann', organisationId: org2 });
+    await create({ givenName: 'Annegret', familyName: 'Bergmann', organisationId: org2 }); // same name, same organisation
+    await create({ givenName: 'Annegret', familyName: 'Bergmannn', organisationId: org2 }); // similar name
+    await create({ givenName: 'Annegret', familyName: 'Bergmann', organisationId: orgId }); // other organisation
+    await create({ givenName: 'Xaver', familyName: 'Quast', organisationId: org2 }); // not similar
+    await create({ givenName: 'Paul', familyName: 'One', emails: [{ address: 'shared.one@pairs.test' }] });
+    await create({
+      givenName: 'Paula',
+      familyName: 'Two',
+      emails: [{ address: 'Shared.One@pairs.test' }, { address: 'shared.two@pairs.test' }],
+    });
+    await create({ givenName: 'Pia', familyName: 'Three', emails: [{ address: 'shared.two@pairs.test' }] });
+    const archived = await create({ givenName: 'Pia', familyName: 'Four', emails: [{ address: 'shared.two@pairs.test' }] });
+    await t.sql('UPDATE contacts SET archived_at = now() WHERE id = $1', [archived.id]);
+
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { contact: { id: string }; duplicate: { id: string } }[]; nextCursor: string | null } } =
+        await t
+          .api(staff)
+          .get(`/contacts/duplicates?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+          .expect(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      listed.push(...page.body.items.map((p) => `${p.contact.id},${p.duplicate.id}`));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+
+    // The reference: every pair of live, non-archived contacts compared with each other.
+    const expected = await t.sql<{ a_id: string; b_id: string }>(
+      `SELECT a.id AS a_id, b.id AS b_id FROM contacts a JOIN contacts b ON a.id < b.id
+       WHERE a.merged_into_id IS NULL AND a.erased_at IS NULL AND a.archived_at IS NULL
+         AND b.merged_into_id IS NULL AND b.erased_at IS NULL AND b.archived_at IS NULL
+         AND (a.email_addresses && b.email_addresses
+           OR (a.organisation_id = b.organisation_id AND similarity(a.search_name, b.search_name) >= $1))
+       ORDER BY a.id, b.id`,
+      [NAME_DUPLICATE_THRESHOLD],
+    );
+    expect(expected.length).toBeGreaterThanOrEqual(5); // the 3 name pairs and 2 address pairs above, at least
+    expect(listed).toEqual(expected.map((r) => `${r.a_id},${r.b_id}`));
+    expect(listed.some((p) => p.includes(archived.id))).toBe(false);
   });
 
   it('should merge: move affiliations and every other reference, fill empty fields, unite lists, leave a 410 tombstone', async () => {
