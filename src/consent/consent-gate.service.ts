@@ -72,19 +72,28 @@ export class ConsentGateService {
     const erased = new Set(row.erased);
     const objected = new Set(row.objected);
     const consents = new Map<string, DecisionConsent[]>();
-    const [kContact, kId, kStatus, kRecipients, kObtained, kExpires] = row.consents ?? [];
-    for (let i = 0; kContact && i < kContact.length; i++) {
-      const expiresAt = kExpires![i];
-      const c: DecisionConsent = {
-        id: kId![i],
-        status: kStatus![i],
-        recipientIds: kRecipients![i],
-        obtainedAt: new Date(kObtained![i]),
-        expiresAt: expiresAt === null ? null : new Date(expiresAt),
-      };
-      const list = consents.get(kContact[i]);
-      if (list) list.push(c);
-      else consents.set(kContact[i], [c]);
+    if (row.k_contact) {
+      const kContact = row.k_contact.split(',');
+      const kId = row.k_id!.split(',');
+      const kStatus = row.k_status!.split(',') as DecisionConsent['status'][];
+      const kRecipients = row.k_recipients!.split(',');
+      const kObtained = row.k_obtained!.split(',');
+      const kExpires = row.k_expires!.split(',');
+      for (let i = 0; i < kContact.length; i++) {
+        const recipientIds = kRecipients[i];
+        const expiresAt = kExpires[i];
+        const c: DecisionConsent = {
+          id: kId[i],
+          status: kStatus[i],
+          // Null and none are alike to the decision (every recipient).
+          recipientIds: recipientIds === '' ? null : recipientIds.split(' '),
+          obtainedAt: new Date(Number(kObtained[i])),
+          expiresAt: expiresAt === '' ? null : new Date(Number(expiresAt)),
+        };
+        const list = consents.get(kContact[i]);
+        if (list) list.push(c);
+        else consents.set(kContact[i], [c]);
+      }
     }
     const bases = new Map<string, DecisionBasis[]>();
     const [bContact, bId, bFrom, bUntil, bEnded] = row.bases ?? [];

@@ -353,6 +353,30 @@ describe('Consent gate: consents, objections and checks', () => {
       ]);
     });
 
+    it('should answer in bulk what the single check answers for the edge values of a consent row', async () => {
+      const give = async (c: string, set: string) => {
+        const id = (await t.api(staff).post(`/contacts/${c}/consents`, { purpose: 'newsletter', method: 'web_form', noticeVersion: 'v1' }).expect(201)).body.id;
+        await t.sql(`UPDATE consents SET ${set} WHERE id = $1`, [id]);
+        return id;
+      };
+      // An empty recipient list (every recipient, as null), times before 1970 and at infinity, a sub-millisecond tie.
+      const emptyList = await contact();
+      await give(emptyList, `recipient_ids = '{}'`);
+      const old = await contact();
+      await give(old, `obtained_at = '1969-12-31T23:59:59.9995Z', expires_at = '1969-12-31T23:59:59.9999Z'`);
+      const forever = await contact();
+      await give(forever, `expires_at = 'infinity'`);
+      const fromEver = await contact();
+      await give(fromEver, `obtained_at = '-infinity'`);
+      const tie = await contact();
+      await give(tie, `obtained_at = '2024-01-01T00:00:00.0001Z'`);
+      await give(tie, `obtained_at = '2024-01-01T00:00:00.0009Z', recipient_ids = ARRAY['${recipientB}', '${recipientA}']::uuid[]`);
+      const ids = [emptyList, old, forever, fromEver, tie];
+      const bulk = (await t.api(staff).post('/consent-check', { purpose: 'newsletter', recipientId: recipientA, contactIds: ids }).expect(200)).body.results;
+      for (const [i, id] of ids.entries()) expect(bulk[i]).toEqual({ contactId: id, ...(await check(id, 'newsletter', recipientA).expect(200)).body });
+      expect(bulk.map((r: { reason: string }) => r.reason)).toEqual(['consent_granted', 'consent_expired', 'consent_granted', 'consent_granted', 'consent_granted']);
+    });
+
     it('should refuse unauthenticated checks', async () => {
       await t.request().get(`/api/v1/consent-check?contactId=${recipientA}&purpose=newsletter&recipientId=${recipientA}`).expect(401);
     });
