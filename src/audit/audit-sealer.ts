@@ -9,11 +9,9 @@ const BATCH = 1000;
 /** The sealer also looks for committed, unsealed events this often (events of other instances, or of a crash). */
 const POLL_MS = 250;
 /**
- * A round woken by commits waits this long after the first of them, so it links the events of many requests in one
- * transaction (one commit, one WAL flush) instead of a few: fewer sealer transactions competing with the requests.
- * Under load (commits while a round runs) the next round waits this long after it; on an idle server a commit's
- * round waits this long after it, gathering the next writes of the same client (one sealer round per two or three
- * sequential writes instead of one per write). The sealing lag grows by at most this.
+ * Under load (a commit woke the sealer while it was sealing), the next round waits this long, so it links the
+ * events of many requests in one transaction (one commit, one WAL flush) instead of a few: fewer sealer
+ * transactions competing with the requests' commits. The sealing lag grows by at most this.
  */
 const GATHER_MS = 20;
 
@@ -23,9 +21,8 @@ const GATHER_MS = 20;
  * the row as stored. One sealer at a time across all instances (a transaction-level advisory lock, released when a
  * holder dies with its connection); events are sealed in the order they were written, in batches.
  *
- * - Woken in-process when a transaction that wrote events commits, and polls every POLL_MS for the rest. A commit
- *   is sealed GATHER_MS after it, with every commit that came meanwhile; commits that come while a round runs are
- *   sealed by one round GATHER_MS after it (batches under load). A shutdown seals what a pending round would have.
+ * - Woken in-process when a transaction that wrote events commits, and polls every POLL_MS for the rest. Commits
+ *   that come while a round runs are sealed by one round GATHER_MS after it (batches under load).
  * - A crash between commit and seal loses nothing: the next sealer, of any instance, seals what is left.
  * - A rolled-back transaction wrote no event: nothing to seal, no gap in the chain.
  * - Readers that need the chain up to now (verify, the event list) call `sealPending()` first.
@@ -58,9 +55,6 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
     clearTimeout(this.gathering);
     this.gathering = undefined;
     await this.running?.catch(() => 0);
-    // Commits may be waiting for their round (GATHER_MS): seal them now rather than leave them to another instance's
-    // poll or the next start (one cheap read when nothing waits).
-    await this.sealAll(false, true).catch(() => 0);
   }
 
   /** Called where events are written: seal them as soon as their transaction commits. */
@@ -68,21 +62,7 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
     this.afterCommit.run(m, this.wake);
   }
 
-  private readonly wake = () => this.gather();
-
-  /** A round GATHER_MS from now, unless one is already waiting (it takes these commits too) or running (`again`). */
-  private gather(): void {
-    if (!this.started || this.gathering) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.gathering = setTimeout(() => {
-      this.gathering = undefined;
-      this.nudge();
-    }, GATHER_MS);
-    this.gathering.unref();
-  }
+  private readonly wake = () => this.nudge();
 
   /** The poll: a round only when something waits (asked first, outside a transaction). */
   private poll(): void {
@@ -112,7 +92,11 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
         this.again = false;
         // Events came in during this round (or another instance's sealer held the lock): gather more of them
         // before the next round.
-        this.gather();
+        this.gathering = setTimeout(() => {
+          this.gathering = undefined;
+          this.nudge();
+        }, GATHER_MS);
+        this.gathering.unref();
       });
   }
 
